@@ -1,0 +1,18 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace Roster.Features.Accounts;
+
+/// <summary>A person who can sign in. The user name is always the email address.</summary>
+public sealed class User : IdentityUser<Guid>
+{
+    public const int NameMaxLength = 100;
+
+    public string Name { get; set; } = "";
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>The workspace the dashboard opens by default: the last one used.</summary>
+    public Guid? LastWorkspaceId { get; set; }
+
+    public string DisplayName => string.IsNullOrWhiteSpace(Name) ? Email ?? "" : Name;
+}

@@ -1,0 +1,103 @@
+using Roster.Infrastructure.Security;
+
+namespace Roster.Features.Invitations;
+
+/// <summary>
+/// A shareable link that lets whoever opens it join a workspace with a permission. Only the SHA-256 of the
+/// link's token is stored; the token itself is shown once, to the Admin who created the link.
+/// </summary>
+public sealed class InvitationLink
+{
+    private InvitationLink()
+    {
+    }
+
+    public InvitationLink(
+        Guid workspaceId,
+        string tokenHash,
+        string permission,
+        Guid createdByUserId,
+        DateTimeOffset createdAt,
+        DateTimeOffset expiresAt,
+        int? maxUses,
+        IReadOnlyList<string> allowedDomains)
+    {
+        Id = Guid.CreateVersion7(createdAt);
+        WorkspaceId = workspaceId;
+        TokenHash = tokenHash;
+        Permission = permission;
+        CreatedByUserId = createdByUserId;
+        CreatedAt = createdAt;
+        ExpiresAt = expiresAt;
+        MaxUses = maxUses;
+        AllowedDomains = string.Join(',', allowedDomains);
+    }
+
+    public Guid Id { get; private set; }
+
+    public Guid WorkspaceId { get; private set; }
+
+    public string TokenHash { get; private set; } = "";
+
+    public string Permission { get; private set; } = "";
+
+    public Guid CreatedByUserId { get; private set; }
+
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    public DateTimeOffset ExpiresAt { get; private set; }
+
+    /// <summary>How many people may join through the link; null is unlimited.</summary>
+    public int? MaxUses { get; private set; }
+
+    /// <summary>Incremented only by the conditional update in the accept transaction, never read-modify-write.</summary>
+    public int Uses { get; private set; }
+
+    /// <summary>Lowercase domains, comma separated; empty allows every address.</summary>
+    public string AllowedDomains { get; private set; } = "";
+
+    public DateTimeOffset? RevokedAt { get; private set; }
+
+    public Guid? RevokedByUserId { get; private set; }
+
+    public IReadOnlyList<string> AllowedDomainList =>
+        AllowedDomains.Length == 0 ? [] : AllowedDomains.Split(',');
+
+    public string Fingerprint => SecretToken.Fingerprint(TokenHash);
+
+    public InvitationLinkStatus StatusAt(DateTimeOffset now) =>
+        RevokedAt is not null ? InvitationLinkStatus.Revoked
+        : ExpiresAt <= now ? InvitationLinkStatus.Expired
+        : MaxUses is { } max && Uses >= max ? InvitationLinkStatus.UsedUp
+        : InvitationLinkStatus.Active;
+
+    public bool AllowsEmail(string email)
+    {
+        if (AllowedDomains.Length == 0)
+        {
+            return true;
+        }
+
+        var at = email.LastIndexOf('@');
+        var domain = at < 0 ? "" : email[(at + 1)..].ToLowerInvariant();
+        return AllowedDomainList.Contains(domain, StringComparer.Ordinal);
+    }
+
+    /// <summary>Revoking is immediate and final; revoking twice keeps the first record.</summary>
+    public void Revoke(Guid byUserId, DateTimeOffset at)
+    {
+        if (RevokedAt is null)
+        {
+            RevokedAt = at;
+            RevokedByUserId = byUserId;
+        }
+    }
+}
+
+public enum InvitationLinkStatus
+{
+    Active,
+    Expired,
+    Revoked,
+    UsedUp,
+}

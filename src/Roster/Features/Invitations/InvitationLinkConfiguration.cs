@@ -1,0 +1,20 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Roster.Features.Workspaces;
+
+namespace Roster.Features.Invitations;
+
+internal sealed class InvitationLinkConfiguration : IEntityTypeConfiguration<InvitationLink>
+{
+    public void Configure(EntityTypeBuilder<InvitationLink> builder)
+    {
+        builder.Property(l => l.TokenHash).HasMaxLength(64);
+        builder.HasIndex(l => l.TokenHash).IsUnique();
+        builder.HasIndex(l => l.WorkspaceId);
+        builder.Property(l => l.Permission).HasMaxLength(64);
+        builder.Property(l => l.AllowedDomains).HasMaxLength(2048);
+        builder.Ignore(l => l.AllowedDomainList);
+        builder.Ignore(l => l.Fingerprint);
+        builder.HasOne<Workspace>().WithMany().HasForeignKey(l => l.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

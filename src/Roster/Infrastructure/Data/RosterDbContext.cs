@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Roster.Features.Accounts;
+using Roster.Features.Invitations;
+using Roster.Features.Members;
+using Roster.Features.Workspaces;
+
+namespace Roster.Infrastructure.Data;
+
+public sealed class RosterDbContext(DbContextOptions<RosterDbContext> options)
+    : IdentityUserContext<User, Guid>(options), IDataProtectionKeyContext
+{
+    public DbSet<Workspace> Workspaces => Set<Workspace>();
+
+    public DbSet<Membership> Memberships => Set<Membership>();
+
+    public DbSet<InvitationLink> InvitationLinks => Set<InvitationLink>();
+
+    /// <summary>Data-protection keys live in the database so every app instance can read every cookie and token.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(RosterDbContext).Assembly);
+
+        builder.Entity<User>(user =>
+        {
+            user.Property(u => u.Name).HasMaxLength(User.NameMaxLength);
+        });
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite has no date-time-with-offset type and cannot compare or order the text EF would store.
+        // Every time here is UTC, so storing UTC ticks keeps comparisons (expiry, lockout) in SQL.
+        if (Database.IsSqlite())
+        {
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+        }
+    }
+}

@@ -1,0 +1,159 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Roster.Features.Accounts;
+using Roster.Features.Invitations;
+using Roster.Features.Members;
+using Roster.Features.Workspaces;
+using Roster.Infrastructure.Authorization;
+using Roster.Infrastructure.Data;
+using Roster.Infrastructure.Email;
+using Roster.Infrastructure.Errors;
+using Roster.Infrastructure.Web;
+using Scalar.AspNetCore;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// Options and the data folder (SQLite database, email outbox).
+var rosterSection = builder.Configuration.GetSection("Roster");
+builder.Services.Configure<RosterOptions>(rosterSection);
+builder.Services.Configure<InvitationOptions>(rosterSection.GetSection("Invitations"));
+builder.Services.Configure<EmailOptions>(rosterSection.GetSection("Email"));
+var dataFolder = new DataFolder(rosterSection["DataFolder"] ?? "data");
+builder.Services.AddSingleton(dataFolder);
+builder.Services.AddSingleton(TimeProvider.System);
+
+// Database, and data-protection keys in it so that every instance reads every cookie and token.
+builder.Services.AddRosterDatabase(builder.Configuration, dataFolder);
+builder.Services.AddDataProtection().SetApplicationName("Roster").PersistKeysToDbContext<RosterDbContext>();
+
+// Accounts: ASP.NET Core Identity with cookies for the dashboard and bearer tokens for the API.
+builder.Services.AddIdentityApiEndpoints<User>(options =>
+    {
+        options.User.RequireUniqueEmail = true;
+        options.Password.RequiredLength = 8;
+        options.Password.RequireDigit = false;
+        options.Password.RequireLowercase = false;
+        options.Password.RequireUppercase = false;
+        options.Password.RequireNonAlphanumeric = false;
+        options.Password.RequiredUniqueChars = 1;
+        options.Lockout.MaxFailedAccessAttempts = 5;
+        options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+        options.Lockout.AllowedForNewUsers = true;
+    })
+    .AddPasswordValidator<CommonPasswordValidator>()
+    .AddEntityFrameworkStores<RosterDbContext>();
+builder.Services.ConfigureApplicationCookie(cookie =>
+{
+    cookie.Cookie.Name = CookieNames.Application;
+    cookie.LoginPath = "/login";
+    cookie.LogoutPath = "/logout";
+    cookie.AccessDeniedPath = "/error/403";
+    cookie.Events.OnRedirectToLogin = context => ApiAwareRedirect(context, StatusCodes.Status401Unauthorized);
+    cookie.Events.OnRedirectToAccessDenied = context => ApiAwareRedirect(context, StatusCodes.Status403Forbidden);
+});
+builder.Services.AddTransient<IEmailSender<User>, IdentityEmailSender>();
+builder.Services.AddScoped<AccountEmails>();
+
+// Authorization: every workspace route re-reads the caller's membership from the database.
+builder.Services.AddAuthorizationBuilder().AddWorkspacePolicies();
+builder.Services.AddScoped<WorkspaceAccess>();
+builder.Services.AddScoped<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, WorkspaceAuthorizationHandler>();
+builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, WorkspaceAuthorizationResultHandler>();
+
+// Email: SMTP when configured, else the outbox folder.
+if (string.IsNullOrWhiteSpace(builder.Configuration["Roster:Email:SmtpHost"]))
+{
+    builder.Services.AddSingleton<IMailer, OutboxMailer>();
+}
+else
+{
+    builder.Services.AddSingleton<IMailer, SmtpMailer>();
+}
+
+// Features.
+builder.Services.AddScoped<WorkspaceService>();
+builder.Services.AddScoped<MemberService>();
+builder.Services.AddScoped<InvitationService>();
+builder.Services.AddScoped<PublicUrls>();
+builder.Services.AddHttpContextAccessor();
+
+// Web: pages, antiforgery, problem+json, rate limits, OpenAPI.
+builder.Services.AddRazorPages();
+builder.Services.AddAntiforgery(options =>
+{
+    options.Cookie.Name = CookieNames.Antiforgery;
+    options.HeaderName = "RequestVerificationToken";
+});
+builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+{
+    // Every problem carries a stable code, including those the framework writes (401, 404, 405, ...).
+    if (!context.ProblemDetails.Extensions.ContainsKey("code"))
+    {
+        context.ProblemDetails.Extensions["code"] = context.ProblemDetails.Status switch
+        {
+            StatusCodes.Status400BadRequest => "bad_request",
+            StatusCodes.Status401Unauthorized => "auth.required",
+            StatusCodes.Status403Forbidden => "forbidden",
+            StatusCodes.Status404NotFound => "not_found",
+            StatusCodes.Status405MethodNotAllowed => "method_not_allowed",
+            StatusCodes.Status429TooManyRequests => "rate_limited",
+            _ => "server_error",
+        };
+    }
+});
+builder.Services.AddRosterRateLimits();
+builder.Services.AddOpenApi();
+builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+
+var app = builder.Build();
+
+await app.Services.MigrateDatabaseAsync();
+
+// API requests get problem+json for errors; pages get friendly error pages.
+app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api =>
+{
+    api.UseExceptionHandler();
+    api.UseStatusCodePages();
+});
+app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"), pages =>
+{
+    pages.UseExceptionHandler("/error/500");
+    pages.UseStatusCodePagesWithReExecute("/error/{0}");
+});
+
+app.UseStaticFiles();
+app.UseRouting();
+app.UseRateLimiter();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+
+// Health, OpenAPI and its reference.
+app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
+app.MapHealthChecks("/readyz", new() { Predicate = check => check.Tags.Contains("ready") });
+app.MapOpenApi("/openapi/{documentName}.json");
+app.MapScalarApiReference("/api/docs", options => options.WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+
+// The JSON API.
+var api = app.MapGroup("/api/v1").AddEndpointFilter<ApiAntiforgeryFilter>();
+api.MapAccountsApi();
+api.MapWorkspacesApi();
+api.MapMembersApi();
+api.MapInvitationsApi();
+
+// The dashboard.
+app.MapRazorPages();
+
+await app.RunAsync();
+
+static Task ApiAwareRedirect(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int apiStatus)
+{
+    if (context.Request.Path.StartsWithSegments("/api"))
+    {
+        context.Response.StatusCode = apiStatus;
+        return Task.CompletedTask;
+    }
+
+    context.Response.Redirect(context.RedirectUri);
+    return Task.CompletedTask;
+}
