@@ -42,6 +42,13 @@ builder.Services.AddIdentityApiEndpoints<User>(options =>
     })
     .AddPasswordValidator<CommonPasswordValidator>()
     .AddEntityFrameworkStores<RosterDbContext>();
+builder.Services.Configure<Microsoft.AspNetCore.Authentication.AuthenticationOptions>(authentication =>
+{
+    // Requests authenticate with a bearer token or the cookie (Identity's composite scheme); a challenge
+    // goes to the cookie handler, which sends pages to /login and answers 401 on the API.
+    authentication.DefaultChallengeScheme = IdentityConstants.ApplicationScheme;
+    authentication.DefaultForbidScheme = IdentityConstants.ApplicationScheme;
+});
 builder.Services.ConfigureApplicationCookie(cookie =>
 {
     cookie.Cookie.Name = CookieNames.Application;
@@ -51,8 +58,10 @@ builder.Services.ConfigureApplicationCookie(cookie =>
     cookie.Events.OnRedirectToLogin = context => ApiAwareRedirect(context, StatusCodes.Status401Unauthorized);
     cookie.Events.OnRedirectToAccessDenied = context => ApiAwareRedirect(context, StatusCodes.Status403Forbidden);
 });
-builder.Services.AddTransient<IEmailSender<User>, IdentityEmailSender>();
+builder.Services.Configure<DataProtectionTokenProviderOptions>(tokens => tokens.TokenLifespan = TimeSpan.FromHours(2));
+builder.Services.AddSingleton<IEmailSender<User>, IdentityEmailSender>();
 builder.Services.AddScoped<AccountEmails>();
+builder.Services.AddScoped<SignInCompletion>();
 
 // Authorization: every workspace route re-reads the caller's membership from the database.
 builder.Services.AddAuthorizationBuilder().AddWorkspacePolicies();
@@ -121,6 +130,7 @@ app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"), pages =
     pages.UseStatusCodePagesWithReExecute("/error/{0}");
 });
 
+app.UseSecurityHeaders();
 app.UseStaticFiles();
 app.UseRouting();
 app.UseRateLimiter();

@@ -61,16 +61,21 @@ public sealed class AccountEmails(UserManager<User> users, IMailer mailer, Publi
 
 /// <summary>
 /// Identity's API endpoints (<c>/api/v1/auth/*</c>) send their emails through this. Their confirmation link
-/// is a GET that changes state, so the verification email carries Roster's own page link instead.
+/// is a GET that changes state, so the verification email carries Roster's own page link instead. The
+/// endpoints resolve this once, at start-up, so it reaches the request's scoped services per call.
 /// </summary>
-public sealed class IdentityEmailSender(AccountEmails emails) : IEmailSender<User>
+public sealed class IdentityEmailSender(IHttpContextAccessor httpContextAccessor) : IEmailSender<User>
 {
     public Task SendConfirmationLinkAsync(User user, string email, string confirmationLink) =>
-        emails.SendVerificationAsync(user, CancellationToken.None);
+        Emails.SendVerificationAsync(user, CancellationToken.None);
 
     public Task SendPasswordResetLinkAsync(User user, string email, string resetLink) =>
-        emails.SendPasswordResetAsync(user, CancellationToken.None);
+        Emails.SendPasswordResetAsync(user, CancellationToken.None);
 
     public Task SendPasswordResetCodeAsync(User user, string email, string resetCode) =>
-        emails.SendPasswordResetCodeAsync(user, resetCode, CancellationToken.None);
+        Emails.SendPasswordResetCodeAsync(user, resetCode, CancellationToken.None);
+
+    private AccountEmails Emails =>
+        (httpContextAccessor.HttpContext ?? throw new InvalidOperationException("Identity emails are sent within a request."))
+        .RequestServices.GetRequiredService<AccountEmails>();
 }

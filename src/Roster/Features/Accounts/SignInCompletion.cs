@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Mvc;
+using Roster.Features.Invitations;
+using Roster.Features.Workspaces;
+
+namespace Roster.Features.Accounts;
+
+/// <summary>Where a person goes once signed in, and the notice they see there.</summary>
+public sealed record SignInOutcome(string RedirectUrl, string? Notice);
+
+/// <summary>
+/// What happens right after any sign-in or sign-up (every login method ends here): someone who came through an
+/// invitation link joins that workspace; anyone else opens their workspace, which is created on their first
+/// sign-in (the seed: "the Dashboard is automatically created").
+/// </summary>
+public sealed class SignInCompletion(InvitationService invitations, WorkspaceService workspaces)
+{
+    public async Task<SignInOutcome> CompleteAsync(User user, string? invitationToken, string? returnUrl, IUrlHelper url, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrEmpty(invitationToken))
+        {
+            var accepted = await invitations.AcceptAsync(invitationToken, user.Id, cancellationToken);
+            if (accepted.IsSuccess)
+            {
+                var joined = accepted.Value;
+                return new SignInOutcome(WorkspaceUrl(joined.WorkspaceId), JoinedNotice(joined));
+            }
+
+            // The invitation page explains what went wrong (expired, already a member, wrong domain, ...).
+            return new SignInOutcome(InvitationUrl(invitationToken), null);
+        }
+
+        if (!string.IsNullOrEmpty(returnUrl) && url.IsLocalUrl(returnUrl))
+        {
+            return new SignInOutcome(returnUrl, null);
+        }
+
+        var workspaceId = await workspaces.EnsureWorkspaceAsync(user, cancellationToken);
+        return new SignInOutcome(WorkspaceUrl(workspaceId), null);
+    }
+
+    public static string JoinedNotice(AcceptInvitationResponse joined) => $"You joined {joined.WorkspaceName} as {joined.Permission}";
+
+    public static string WorkspaceUrl(Guid workspaceId) => $"/w/{workspaceId}";
+
+    public static string InvitationUrl(string token) => $"/invite/{Uri.EscapeDataString(token)}";
+}

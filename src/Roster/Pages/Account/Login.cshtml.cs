@@ -1,0 +1,62 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
+using Roster.Features.Accounts;
+using Roster.Features.Invitations;
+using Roster.Infrastructure.Web;
+
+namespace Roster.Pages.Account;
+
+[EnableRateLimiting(RateLimits.Sensitive)]
+public sealed class LoginModel(SignInManager<User> signInManager, SignInCompletion completion, InvitationService invitations) : PageModel
+{
+    // One message for every failure (unknown email, wrong password, locked out): it never tells whether an account exists.
+    public const string FailureMessage =
+        "Email or password is incorrect, or the account is locked for a few minutes after too many attempts.";
+
+    [BindProperty]
+    [Required(ErrorMessage = "Enter your email.")]
+    [EmailAddress(ErrorMessage = "Enter an email address such as name@example.com.")]
+    public string Email { get; set; } = "";
+
+    [BindProperty]
+    [Required(ErrorMessage = "Enter your password.")]
+    [DataType(DataType.Password)]
+    public string Password { get; set; } = "";
+
+    [BindProperty(SupportsGet = true)]
+    public string? Invite { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
+
+    public FoundInvitation? Invitation { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        Invitation = await invitations.FindAsync(Invite, cancellationToken);
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        Invitation = await invitations.FindAsync(Invite, cancellationToken);
+        if (!ModelState.IsValid)
+        {
+            return Page();
+        }
+
+        var result = await signInManager.PasswordSignInAsync(Email.Trim(), Password, isPersistent: true, lockoutOnFailure: true);
+        if (!result.Succeeded)
+        {
+            ModelState.AddModelError("", FailureMessage);
+            return Page();
+        }
+
+        var user = await signInManager.UserManager.FindByEmailAsync(Email.Trim());
+        var outcome = await completion.CompleteAsync(user!, Invite, ReturnUrl, Url, cancellationToken);
+        TempData["Notice"] = outcome.Notice;
+        return LocalRedirect(outcome.RedirectUrl);
+    }
+}

@@ -1,0 +1,63 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
+using Roster.Features.Accounts;
+using Roster.Infrastructure.Web;
+
+namespace Roster.Pages.Account;
+
+[EnableRateLimiting(RateLimits.Sensitive)]
+public sealed class ResetPasswordModel(UserManager<User> users) : PageModel
+{
+    [BindProperty(SupportsGet = true)]
+    public string Email { get; set; } = "";
+
+    [BindProperty(SupportsGet = true)]
+    public string Code { get; set; } = "";
+
+    [BindProperty]
+    [Required(ErrorMessage = "Choose a new password.")]
+    [DataType(DataType.Password)]
+    public string Password { get; set; } = "";
+
+    public void OnGet()
+    {
+        Response.Headers.CacheControl = "no-store";
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        if (!ModelState.IsValid)
+        {
+            return Page();
+        }
+
+        const string invalidLink = "This reset link is not valid or has expired. Ask for a new one.";
+        var user = await users.FindByEmailAsync(Email.Trim());
+        var code = AccountEmails.Decode(Code);
+        if (user is null || code is null)
+        {
+            ModelState.AddModelError("", invalidLink);
+            return Page();
+        }
+
+        var result = await users.ResetPasswordAsync(user, code, Password);
+        if (!result.Succeeded)
+        {
+            foreach (var error in result.Errors)
+            {
+                ModelState.AddModelError(error.Code == "InvalidToken" ? "" : nameof(Password), error.Code == "InvalidToken" ? invalidLink : error.Description);
+            }
+
+            return Page();
+        }
+
+        // A reset proves the person reads this mailbox; a lockout from the forgotten password ends too.
+        await users.ResetAccessFailedCountAsync(user);
+        await users.SetLockoutEndDateAsync(user, null);
+        TempData["Notice"] = "Your password was changed. Sign in with the new one.";
+        return RedirectToPage("/Account/Login");
+    }
+}

@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
+using Roster.Features.Accounts;
+using Roster.Infrastructure.Web;
+
+namespace Roster.Pages.Account;
+
+/// <summary>Sends the verification email again (the dashboard's banner posts here).</summary>
+[Authorize]
+[EnableRateLimiting(RateLimits.Sensitive)]
+public sealed class VerifyEmailModel(UserManager<User> users, AccountEmails emails) : PageModel
+{
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
+
+    public IActionResult OnGet() => LocalRedirect("/");
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        var user = await users.GetUserAsync(User);
+        if (user is { EmailConfirmed: false })
+        {
+            await emails.SendVerificationAsync(user, cancellationToken);
+            TempData["Notice"] = $"We sent a verification link to {user.Email}.";
+        }
+
+        return LocalRedirect(!string.IsNullOrEmpty(ReturnUrl) && Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
+    }
+}

@@ -1,0 +1,22 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Roster.Pages;
+
+[IgnoreAntiforgeryToken]
+public sealed class ErrorModel : PageModel
+{
+    public int Status { get; private set; }
+
+    public void OnGet(int statusCode) => Status = statusCode;
+
+    public void OnPost(int statusCode) => Status = statusCode;
+
+    public (string Title, string Text) Describe() => Status switch
+    {
+        403 => ("Not allowed", "Your permission in this workspace does not allow this. Ask an Admin of the workspace."),
+        404 => ("Page not found", "There is nothing here, or you do not have access to it."),
+        429 => ("Too many attempts", "Wait a minute and try again."),
+        _ => ("Something went wrong", "Try again in a moment. If it keeps happening, tell the person who runs Roster."),
+    };
+}
