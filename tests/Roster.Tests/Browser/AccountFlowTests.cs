@@ -1,0 +1,131 @@
+using Microsoft.Playwright;
+using Roster.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace Roster.Tests.Browser;
+
+/// <summary>Sign-up rules, sign-in and sign-out, lockout, email verification and password reset, in Chromium.</summary>
+public sealed class AccountFlowTests(RosterApp app, BrowserFixture browser)
+{
+    [Fact]
+    public async Task Signup_refuses_a_common_password_and_a_short_one_with_form_errors()
+    {
+        await using var context = await browser.NewContextAsync(app.BaseAddress);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/signup");
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("Pat");
+        await page.GetByLabel("Email", new() { Exact = true }).FillAsync(TestUsers.NewEmail());
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync("password123");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign up" }).ClickAsync();
+        await Expect(page.GetByText("This password is one of the most common passwords. Choose another.")).ToBeVisibleAsync();
+
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync("short");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign up" }).ClickAsync();
+        await Expect(page.GetByText("Passwords must be at least 8 characters.")).ToBeVisibleAsync();
+        Assert.EndsWith("/signup", new Uri(page.Url).AbsolutePath, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sign_out_then_sign_in_opens_the_same_workspace_and_creates_no_second_one()
+    {
+        var email = TestUsers.NewEmail();
+        await using var context = await browser.NewContextAsync(app.BaseAddress);
+        var page = await context.NewPageAsync();
+        var workspaceId = await Pages.SignUpWithNewWorkspaceAsync(page, "Sam Solo", email);
+
+        await page.GetByLabel("Account menu").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.WaitForURLAsync("**/login");
+        await page.GotoAsync($"/w/{workspaceId}");
+        await page.WaitForURLAsync("**/login?ReturnUrl=*");
+
+        await page.GotoAsync("/login");
+        await Pages.SignInAsync(page, email);
+        await page.WaitForURLAsync($"**/w/{workspaceId}");
+        await page.GetByLabel("Switch workspace").ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Your workspaces" }).GetByRole(AriaRole.Link)).ToHaveCountAsync(1);
+    }
+
+    [Fact]
+    public async Task Wrong_passwords_get_one_message_for_unknown_and_known_accounts_and_five_lock_the_account()
+    {
+        var email = TestUsers.NewEmail();
+        await using var context = await browser.NewContextAsync(app.BaseAddress);
+        var page = await context.NewPageAsync();
+        await Pages.SignUpWithNewWorkspaceAsync(page, "Lou Locked", email);
+        await context.ClearCookiesAsync();
+
+        var failure = page.GetByText("Email or password is incorrect");
+        await page.GotoAsync("/login");
+        await page.GetByLabel("Email", new() { Exact = true }).FillAsync(TestUsers.NewEmail());
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync("not the password at all");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(failure).ToBeVisibleAsync();
+        var unknownAccountText = await page.GetByRole(AriaRole.Alert).InnerTextAsync();
+
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            await page.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
+            await page.GetByLabel("Password", new() { Exact = true }).FillAsync("not the password at all");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            await Expect(failure).ToBeVisibleAsync();
+            Assert.Equal(unknownAccountText, await page.GetByRole(AriaRole.Alert).InnerTextAsync());
+        }
+
+        // Locked: even the right password is refused now, with the same message.
+        await Pages.SignInAsync(page, email);
+        await Expect(failure).ToBeVisibleAsync();
+        Assert.EndsWith("/login", new Uri(page.Url).AbsolutePath, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_verification_email_link_shows_a_button_and_only_the_button_verifies()
+    {
+        var email = TestUsers.NewEmail();
+        await using var context = await browser.NewContextAsync(app.BaseAddress);
+        var page = await context.NewPageAsync();
+        await Pages.SignUpWithNewWorkspaceAsync(page, "Val Verify", email);
+        await Expect(page.GetByText("Verify your email address")).ToBeVisibleAsync();
+
+        var message = await app.Mailbox.WaitForMessageAsync(email, m => m.Subject!.Contains("Verify", StringComparison.Ordinal));
+        var link = Mailbox.FirstLink(message);
+        await page.GotoAsync(link.PathAndQuery);
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Verify my email" })).ToBeVisibleAsync();
+        Assert.False((await app.FindUserAsync(email)).EmailConfirmed);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Verify my email" }).ClickAsync();
+        await Expect(page.GetByText("Your email address is verified.")).ToBeVisibleAsync();
+        Assert.True((await app.FindUserAsync(email)).EmailConfirmed);
+    }
+
+    [Fact]
+    public async Task Forgotten_password_is_reset_from_the_emailed_link_without_revealing_accounts()
+    {
+        var email = TestUsers.NewEmail();
+        await using var context = await browser.NewContextAsync(app.BaseAddress);
+        var page = await context.NewPageAsync();
+        await Pages.SignUpWithNewWorkspaceAsync(page, "Fay Forgetful", email);
+        await context.ClearCookiesAsync();
+
+        // An unknown address gets the same answer as a known one.
+        foreach (var address in new[] { TestUsers.NewEmail(), email })
+        {
+            await page.GotoAsync("/login");
+            await page.GetByRole(AriaRole.Link, new() { Name = "Forgot your password?" }).ClickAsync();
+            await page.GetByLabel("Email", new() { Exact = true }).FillAsync(address);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Send reset link" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("If an account exists for that address");
+        }
+
+        var message = await app.Mailbox.WaitForMessageAsync(email, m => m.Subject!.Contains("Reset", StringComparison.Ordinal));
+        await page.GotoAsync(Mailbox.FirstLink(message).PathAndQuery);
+        await page.GetByLabel("New password").FillAsync("a brand new passphrase 77");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Change password" }).ClickAsync();
+        await Expect(Pages.Notice(page)).ToHaveTextAsync("Your password was changed. Sign in with the new one.");
+
+        await page.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync("a brand new passphrase 77");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync("**/w/*");
+    }
+}

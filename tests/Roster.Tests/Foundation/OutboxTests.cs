@@ -1,0 +1,69 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Roster.Tests.Infrastructure;
+
+namespace Roster.Tests.Foundation;
+
+/// <summary>
+/// The embedded default: no SMTP server configured, so emails become .eml files under the data folder and the
+/// log says where, without the one-time link. Runs its own app (in-memory test server) for that configuration.
+/// </summary>
+public sealed class OutboxTests : IAsyncLifetime
+{
+    private readonly string dataFolder = Directory.CreateTempSubdirectory("roster-outbox-").FullName;
+    private readonly LogRecorder logs = new();
+    private WebApplicationFactory<Program> factory = null!;
+
+    public ValueTask InitializeAsync()
+    {
+        factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        {
+            builder.UseSetting("Roster:DataFolder", dataFolder);
+            builder.UseSetting("Roster:Email:SmtpHost", "");
+            builder.UseSetting("Roster:SensitiveRequestsPerMinute", "1000");
+            builder.ConfigureTestServices(services => services.AddSingleton<ILoggerProvider>(logs));
+        });
+        return ValueTask.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Without_SMTP_the_verification_email_is_written_to_the_outbox_and_logged_without_its_link()
+    {
+        using var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var email = TestUsers.NewEmail();
+        using var register = await client.PostAsync(
+            new Uri("/api/v1/auth/register", UriKind.Relative),
+            System.Net.Http.Json.JsonContent.Create(new { email, password = TestUsers.Password }),
+            TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, register.StatusCode);
+
+        var files = Directory.GetFiles(Path.Combine(dataFolder, "outbox"), "*.eml");
+        var file = Assert.Single(files);
+        var message = await MimeKit.MimeMessage.LoadAsync(file, TestContext.Current.CancellationToken);
+        Assert.Equal(email, message.To.Mailboxes.Single().Address);
+        var link = Mailbox.FirstLink(message);
+        Assert.Equal("/confirm-email", link.AbsolutePath);
+
+        var logged = Assert.Single(logs.Entries, m => m.Contains(file, StringComparison.Ordinal));
+        Assert.Contains(email, logged, StringComparison.Ordinal);
+        Assert.DoesNotContain(logs.Entries, m => m.Contains(link.Query, StringComparison.Ordinal));
+        Assert.True(File.Exists(Path.Combine(dataFolder, "roster.db")));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await factory.DisposeAsync();
+        try
+        {
+            Directory.Delete(dataFolder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // SQLite may still hold the file for a moment; the folder is in /tmp.
+        }
+    }
+}
