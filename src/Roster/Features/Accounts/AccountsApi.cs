@@ -5,6 +5,7 @@ using Roster.Features.Workspaces;
 using Roster.Infrastructure.Authorization;
 using Roster.Infrastructure.Data;
 using Roster.Infrastructure.Errors;
+using Roster.Infrastructure.Web;
 
 namespace Roster.Features.Accounts;
 
@@ -15,7 +16,7 @@ public static class AccountsApi
     public static RouteGroupBuilder MapAccountsApi(this RouteGroupBuilder api)
     {
         // Register, login (bearer tokens or cookie), refresh and the rest, from ASP.NET Core Identity.
-        api.MapGroup("/auth").WithTags("Auth").MapIdentityApi<User>();
+        api.MapGroup("/auth").WithTags("Auth").RequireRateLimiting(RateLimits.Sensitive).MapIdentityApi<User>();
 
         api.MapGet("/me", GetMeAsync).WithTags("Account").RequireAuthorization();
         return api;

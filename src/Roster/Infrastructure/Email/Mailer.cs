@@ -1,8 +1,8 @@
-using Roster.Infrastructure.Data;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Options;
 using MimeKit;
+using Roster.Infrastructure.Data;
 
 namespace Roster.Infrastructure.Email;
 

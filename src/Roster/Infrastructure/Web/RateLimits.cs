@@ -28,9 +28,15 @@ public static class RateLimits
             limiter.OnRejected = async (context, cancellationToken) =>
             {
                 var http = context.HttpContext;
+                http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 http.Response.Headers.RetryAfter = "60";
-                await ProblemResults.Problem(StatusCodes.Status429TooManyRequests, "rate_limited", "Too many attempts. Wait a minute and try again.")
-                    .ExecuteAsync(http);
+                if (http.Request.Path.StartsWithSegments("/api"))
+                {
+                    await ProblemResults.Problem(StatusCodes.Status429TooManyRequests, "rate_limited", "Too many attempts. Wait a minute and try again.")
+                        .ExecuteAsync(http);
+                }
+
+                // Pages: the status code pages show the "Too many attempts" page.
             };
         });
         return services;
