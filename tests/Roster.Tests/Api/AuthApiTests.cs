@@ -14,12 +14,12 @@ public sealed class AuthApiTests(RosterApp app)
         var email = TestUsers.NewEmail();
         var client = app.CreateHttpClient();
 
-        using var registered = await client.PostAsJsonAsync("/api/v1/auth/register", new { email, password = TestUsers.Password });
+        using var registered = await client.PostAsJsonAsync("/api/v1/auth/register", new { email, password = TestUsers.Password }, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, registered.StatusCode);
 
-        using var login = await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password = TestUsers.Password });
+        using var login = await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password = TestUsers.Password }, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, login.StatusCode);
-        using var body = JsonDocument.Parse(await login.Content.ReadAsStringAsync());
+        using var body = JsonDocument.Parse(await login.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         Assert.Equal("Bearer", body.RootElement.GetProperty("tokenType").GetString());
         var accessToken = body.RootElement.GetProperty("accessToken").GetString();
         Assert.False(string.IsNullOrEmpty(accessToken));
@@ -29,9 +29,9 @@ public sealed class AuthApiTests(RosterApp app)
 
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/me");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
-        using var me = await client.SendAsync(request);
+        using var me = await client.SendAsync(request, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, me.StatusCode);
-        Assert.Equal(email, (await me.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("email").GetString());
+        Assert.Equal(email, (await me.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("email").GetString());
     }
 
     [Fact]
@@ -39,7 +39,7 @@ public sealed class AuthApiTests(RosterApp app)
     {
         var user = await TestUsers.RegisterAsync(app);
 
-        var message = await app.Mailbox.WaitForMessageAsync(user.Email, m => m.Subject.Contains("Verify", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        var message = await app.Mailbox.WaitForMessageAsync(user.Email, TestUsers.IsVerificationEmail);
 
         var link = Mailbox.FirstLink(message);
         Assert.Equal(app.BaseAddress.Authority, link.Authority);
@@ -54,7 +54,7 @@ public sealed class AuthApiTests(RosterApp app)
         var user = await TestUsers.RegisterAsync(app);
         var client = app.CreateHttpClient();
 
-        using var login = await client.PostAsJsonAsync("/api/v1/auth/login", new { email = user.Email, password = "not-the-password-at-all" });
+        using var login = await client.PostAsJsonAsync("/api/v1/auth/login", new { email = user.Email, password = "not-the-password-at-all" }, TestContext.Current.CancellationToken);
 
         var problem = await login.AssertProblemAsync(HttpStatusCode.Unauthorized, "auth.required");
         Assert.False(problem.TryGetProperty("accessToken", out _));
@@ -66,11 +66,11 @@ public sealed class AuthApiTests(RosterApp app)
         var email = TestUsers.NewEmail();
         var client = app.CreateHttpClient();
 
-        using var registered = await client.PostAsJsonAsync("/api/v1/auth/register", new { email, password = "baseball" });
+        using var registered = await client.PostAsJsonAsync("/api/v1/auth/register", new { email, password = "baseball" }, TestContext.Current.CancellationToken);
 
         var problem = await registered.AssertProblemAsync(HttpStatusCode.BadRequest, "bad_request");
         Assert.True(problem.GetProperty("errors").TryGetProperty("PasswordTooCommon", out _), problem.ToString());
-        using var login = await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password = "baseball" });
+        using var login = await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password = "baseball" }, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Unauthorized, login.StatusCode);
     }
 
@@ -80,10 +80,10 @@ public sealed class AuthApiTests(RosterApp app)
         var user = await TestUsers.RegisterAsync(app);
         var workspace = await user.Client.CreateWorkspaceAsync();
 
-        using var response = await user.Client.GetAsync(new Uri("/api/v1/me", UriKind.Relative));
+        using var response = await user.Client.GetAsync(new Uri("/api/v1/me", UriKind.Relative), TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var me = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var me = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
         Assert.Equal(
             ["email", "emailConfirmed", "id", "name", "workspaces"],
             me.EnumerateObject().Select(property => property.Name).Order(StringComparer.Ordinal));
@@ -113,7 +113,7 @@ public sealed class AuthApiTests(RosterApp app)
     {
         var client = app.CreateHttpClient();
 
-        using var response = await client.GetAsync(new Uri("/api/v1/me", UriKind.Relative));
+        using var response = await client.GetAsync(new Uri("/api/v1/me", UriKind.Relative), TestContext.Current.CancellationToken);
 
         await response.AssertProblemAsync(HttpStatusCode.Unauthorized, "auth.required");
     }
@@ -124,8 +124,22 @@ public sealed class AuthApiTests(RosterApp app)
         var client = app.CreateHttpClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "CfDJ8-not-a-real-token");
 
-        using var response = await client.GetAsync(new Uri("/api/v1/me", UriKind.Relative));
+        using var response = await client.GetAsync(new Uri("/api/v1/me", UriKind.Relative), TestContext.Current.CancellationToken);
 
         await response.AssertProblemAsync(HttpStatusCode.Unauthorized, "auth.required");
+    }
+
+    [Fact]
+    public async Task Register_EmailThatHasAnAccount_AnswersLikeANewSignUpAndTellsTheOwnerByEmail()
+    {
+        var owner = await TestUsers.RegisterAsync(app);
+        var client = app.CreateHttpClient();
+
+        using var response = await client.PostAsJsonAsync("/api/v1/auth/register", new { email = owner.Email, password = "another-long-password-9" }, TestContext.Current.CancellationToken);
+
+        // Spec section 2: sign-up never reveals whether an account exists.
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {body}");
+        await app.Mailbox.WaitForMessageAsync(owner.Email, message => message.Subject == "You already have a Roster account");
     }
 }

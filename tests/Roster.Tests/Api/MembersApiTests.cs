@@ -18,10 +18,10 @@ public sealed class MembersApiTests(RosterApp app)
         using var accepted = await joiner.Client.AcceptAsync(ApiClient.TokenOf(link));
         await accepted.EnsureSuccessAsync();
 
-        using var response = await admin.Client.GetAsync(new Uri($"/api/v1/workspaces/{workspace.Id}/members", UriKind.Relative));
+        using var response = await admin.Client.GetAsync(new Uri($"/api/v1/workspaces/{workspace.Id}/members", UriKind.Relative), TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var members = (await response.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().ToList();
+        var members = (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).EnumerateArray().ToList();
         Assert.Equal(2, members.Count);
         Assert.All(members, member => Assert.Equal(
             ["email", "invitationLinkFingerprint", "invitationLinkId", "joinedAt", "name", "permission", "userId"],
@@ -32,7 +32,7 @@ public sealed class MembersApiTests(RosterApp app)
         Assert.Equal(admin.Email, first.GetProperty("email").GetString());
         Assert.Equal(admin.Email, first.GetProperty("name").GetString());
         Assert.Equal("Admin", first.GetProperty("permission").GetString());
-        Assert.Equal(workspace.CreatedAt, first.GetProperty("joinedAt").GetDateTimeOffset());
+        Times.AssertSameInstant(workspace.CreatedAt, first.GetProperty("joinedAt").GetDateTimeOffset());
         Assert.Equal(JsonValueKind.Null, first.GetProperty("invitationLinkId").ValueKind);
         Assert.Equal(JsonValueKind.Null, first.GetProperty("invitationLinkFingerprint").ValueKind);
 
@@ -65,7 +65,7 @@ public sealed class MembersApiTests(RosterApp app)
         var workspace = await admin.Client.CreateWorkspaceAsync();
         var stranger = await TestUsers.RegisterAsync(app);
 
-        using var response = await stranger.Client.GetAsync(new Uri($"/api/v1/workspaces/{workspace.Id}/members", UriKind.Relative));
+        using var response = await stranger.Client.GetAsync(new Uri($"/api/v1/workspaces/{workspace.Id}/members", UriKind.Relative), TestContext.Current.CancellationToken);
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.NotFound, "workspace.not_found");
         Assert.DoesNotContain(admin.Email, problem.ToString(), StringComparison.Ordinal);

@@ -15,10 +15,10 @@ public sealed class WorkspacesApiTests(RosterApp app)
         var name = $"Growth team {Guid.NewGuid():N}";
         var before = DateTimeOffset.UtcNow;
 
-        using var response = await user.Client.PostAsJsonAsync("/api/v1/workspaces", new { name = $"  {name}  " });
+        using var response = await user.Client.PostAsJsonAsync("/api/v1/workspaces", new { name = $"  {name}  " }, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
         Assert.Equal(
             ["createdAt", "id", "memberCount", "name", "permission"],
             body.EnumerateObject().Select(property => property.Name).Order(StringComparer.Ordinal));
@@ -51,7 +51,7 @@ public sealed class WorkspacesApiTests(RosterApp app)
     {
         var user = await TestUsers.RegisterAsync(app);
 
-        using var response = await user.Client.PostAsJsonAsync("/api/v1/workspaces", new { name });
+        using var response = await user.Client.PostAsJsonAsync("/api/v1/workspaces", new { name }, TestContext.Current.CancellationToken);
 
         await response.AssertValidationProblemAsync("name");
         Assert.Empty((await user.Client.GetMeAsync()).Workspaces);
@@ -62,7 +62,7 @@ public sealed class WorkspacesApiTests(RosterApp app)
     {
         var user = await TestUsers.RegisterAsync(app);
 
-        using var response = await user.Client.PostAsJsonAsync("/api/v1/workspaces", new { name = new string('w', Workspace.NameMaxLength + 1) });
+        using var response = await user.Client.PostAsJsonAsync("/api/v1/workspaces", new { name = new string('w', Workspace.NameMaxLength + 1) }, TestContext.Current.CancellationToken);
 
         await response.AssertValidationProblemAsync("name");
         Assert.Empty((await user.Client.GetMeAsync()).Workspaces);
@@ -95,7 +95,20 @@ public sealed class WorkspacesApiTests(RosterApp app)
 
         var fetched = await ApiClient.GetAsync<WorkspaceResponse>(user.Client, $"/api/v1/workspaces/{workspace.Id}");
 
-        Assert.Equal(workspace, fetched);
+        Assert.Equal((workspace.Id, workspace.Name, "Admin", 1), (fetched.Id, fetched.Name, fetched.Permission, fetched.MemberCount));
+        Times.AssertSameInstant(workspace.CreatedAt, fetched.CreatedAt);
+    }
+
+    [Fact]
+    public async Task Get_AfterCreate_AnswersTheCreatedAtTheCreationAnswered()
+    {
+        var user = await TestUsers.RegisterAsync(app);
+        var workspace = await user.Client.CreateWorkspaceAsync();
+
+        var fetched = await ApiClient.GetAsync<WorkspaceResponse>(user.Client, $"/api/v1/workspaces/{workspace.Id}");
+
+        // A client that keeps the creation's answer must be able to compare it with later reads.
+        Assert.Equal(workspace.CreatedAt, fetched.CreatedAt);
     }
 
     [Fact]
@@ -105,7 +118,7 @@ public sealed class WorkspacesApiTests(RosterApp app)
         var stranger = await TestUsers.RegisterAsync(app);
         var workspace = await owner.Client.CreateWorkspaceAsync();
 
-        using var response = await stranger.Client.GetAsync(new Uri($"/api/v1/workspaces/{workspace.Id}", UriKind.Relative));
+        using var response = await stranger.Client.GetAsync(new Uri($"/api/v1/workspaces/{workspace.Id}", UriKind.Relative), TestContext.Current.CancellationToken);
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.NotFound, "workspace.not_found");
         Assert.DoesNotContain(workspace.Name, problem.ToString(), StringComparison.Ordinal);
@@ -118,7 +131,7 @@ public sealed class WorkspacesApiTests(RosterApp app)
     {
         var user = await TestUsers.RegisterAsync(app);
 
-        using var response = await user.Client.GetAsync(new Uri($"/api/v1/workspaces/{id}", UriKind.Relative));
+        using var response = await user.Client.GetAsync(new Uri($"/api/v1/workspaces/{id}", UriKind.Relative), TestContext.Current.CancellationToken);
 
         await response.AssertProblemAsync(HttpStatusCode.NotFound, "workspace.not_found");
     }
@@ -128,7 +141,7 @@ public sealed class WorkspacesApiTests(RosterApp app)
     {
         var client = app.CreateHttpClient();
 
-        using var response = await client.PostAsJsonAsync("/api/v1/workspaces", new { name = "Nobody's" });
+        using var response = await client.PostAsJsonAsync("/api/v1/workspaces", new { name = "Nobody's" }, TestContext.Current.CancellationToken);
 
         await response.AssertProblemAsync(HttpStatusCode.Unauthorized, "auth.required");
     }

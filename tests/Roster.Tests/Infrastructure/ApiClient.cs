@@ -11,7 +11,7 @@ public static class ApiClient
 {
     public static async Task<WorkspaceResponse> CreateWorkspaceAsync(this HttpClient client, string? name = null)
     {
-        using var response = await client.PostAsJsonAsync("/api/v1/workspaces", new { name = name ?? $"Team {Guid.NewGuid():N}" });
+        using var response = await client.PostAsJsonAsync("/api/v1/workspaces", new { name = name ?? $"Team {Guid.NewGuid():N}" }, TestContext.Current.CancellationToken);
         await response.EnsureSuccessAsync();
         return await ReadAsync<WorkspaceResponse>(response);
     }
@@ -21,7 +21,7 @@ public static class ApiClient
     {
         using var response = await client.PostAsJsonAsync(
             $"/api/v1/workspaces/{workspaceId}/invitation-links",
-            new CreateInvitationLinkRequest(permission, expiresInDays, maxUses, allowedDomains));
+            new CreateInvitationLinkRequest(permission, expiresInDays, maxUses, allowedDomains), TestContext.Current.CancellationToken);
         await response.EnsureSuccessAsync();
         return await ReadAsync<CreatedInvitationLinkResponse>(response);
     }
@@ -36,33 +36,33 @@ public static class ApiClient
         GetAsync<List<MemberResponse>>(client, $"/api/v1/workspaces/{workspaceId}/members");
 
     public static Task<HttpResponseMessage> AcceptAsync(this HttpClient client, string token) =>
-        client.PostAsync(new Uri($"/api/v1/invitations/{token}/accept", UriKind.Relative), content: null);
+        client.PostAsync(new Uri($"/api/v1/invitations/{token}/accept", UriKind.Relative), content: null, TestContext.Current.CancellationToken);
 
     public static Task<HttpResponseMessage> PreviewAsync(this HttpClient client, string token) =>
-        client.GetAsync(new Uri($"/api/v1/invitations/{token}", UriKind.Relative));
+        client.GetAsync(new Uri($"/api/v1/invitations/{token}", UriKind.Relative), TestContext.Current.CancellationToken);
 
     public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string path, string json) =>
-        client.PostAsync(new Uri(path, UriKind.Relative), new StringContent(json, Encoding.UTF8, "application/json"));
+        client.PostAsync(new Uri(path, UriKind.Relative), new StringContent(json, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
 
     /// <summary>The link's token: the last path segment of its URL.</summary>
     public static string TokenOf(CreatedInvitationLinkResponse link) => new Uri(link.Url).Segments[^1];
 
     public static async Task<T> GetAsync<T>(HttpClient client, string path)
     {
-        using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
+        using var response = await client.GetAsync(new Uri(path, UriKind.Relative), TestContext.Current.CancellationToken);
         await response.EnsureSuccessAsync();
         return await ReadAsync<T>(response);
     }
 
     public static async Task<T> ReadAsync<T>(HttpResponseMessage response) =>
-        await response.Content.ReadFromJsonAsync<T>() ?? throw new InvalidOperationException($"Empty body for {typeof(T).Name}.");
+        await response.Content.ReadFromJsonAsync<T>(TestContext.Current.CancellationToken) ?? throw new InvalidOperationException($"Empty body for {typeof(T).Name}.");
 
     /// <summary>Like EnsureSuccessStatusCode, but the failure shows the answer's body.</summary>
     public static async Task EnsureSuccessAsync(this HttpResponseMessage response)
     {
         if (!response.IsSuccessStatusCode)
         {
-            var body = await response.Content.ReadAsStringAsync();
+            var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
             throw new HttpRequestException(
                 $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}: {body}",
                 inner: null,

@@ -10,7 +10,7 @@ public static class Problems
     /// </summary>
     public static async Task<JsonElement> AssertProblemAsync(this HttpResponseMessage response, HttpStatusCode status, string code)
     {
-        var body = await response.Content.ReadAsStringAsync();
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.True(status == response.StatusCode, $"Expected {(int)status}, got {(int)response.StatusCode}: {body}");
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         using var document = JsonDocument.Parse(body);
@@ -28,7 +28,7 @@ public static class Problems
         Assert.Equal(fields.Order(StringComparer.Ordinal), errors.EnumerateObject().Select(field => field.Name).Order(StringComparer.Ordinal));
         foreach (var field in errors.EnumerateObject())
         {
-            Assert.NotEmpty(field.Value.EnumerateArray().Select(message => message.GetString()).Where(message => !string.IsNullOrWhiteSpace(message)));
+            Assert.Contains(field.Value.EnumerateArray(), message => !string.IsNullOrWhiteSpace(message.GetString()));
         }
 
         return root;

@@ -1,5 +1,8 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using MimeKit;
 using Roster.Features.Accounts;
 
 namespace Roster.Tests.Infrastructure;
@@ -7,7 +10,7 @@ namespace Roster.Tests.Infrastructure;
 /// <summary>A registered user and an HttpClient that carries their bearer token.</summary>
 public sealed record TestUser(Guid Id, string Email, string Password, HttpClient Client);
 
-public static class TestUsers
+public static partial class TestUsers
 {
     /// <summary>Long enough and not on the common-password list.</summary>
     public const string Password = "roster-test-password-7f3c";
@@ -20,7 +23,7 @@ public static class TestUsers
     {
         email ??= NewEmail();
         var client = app.CreateHttpClient();
-        using var response = await client.PostAsJsonAsync("/api/v1/auth/register", new { email, password = Password });
+        using var response = await client.PostAsJsonAsync("/api/v1/auth/register", new { email, password = Password }, TestContext.Current.CancellationToken);
         await response.EnsureSuccessAsync();
         return await LoginAsync(app, email);
     }
@@ -36,9 +39,9 @@ public static class TestUsers
 
     public static async Task<string> AccessTokenAsync(HttpClient client, string email, string password = Password)
     {
-        using var response = await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password });
+        using var response = await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password }, TestContext.Current.CancellationToken);
         await response.EnsureSuccessAsync();
-        var body = await response.Content.ReadFromJsonAsync<LoginResponse>();
+        var body = await response.Content.ReadFromJsonAsync<LoginResponse>(TestContext.Current.CancellationToken);
         return body?.AccessToken is { Length: > 0 } token ? token : throw new InvalidOperationException("The login answered no access token.");
     }
 
@@ -52,12 +55,58 @@ public static class TestUsers
         return user;
     }
 
+    public static bool IsVerificationEmail(MimeMessage message) =>
+        message.Subject?.StartsWith("Verify your email", StringComparison.Ordinal) == true;
+
+    /// <summary>
+    /// Verifies the user's email as a person would: opens the link of the verification email and posts the
+    /// form on that page (with its antiforgery token).
+    /// </summary>
+    public static async Task ConfirmEmailAsync(RosterApp app, TestUser user)
+    {
+        var message = await app.Mailbox.WaitForMessageAsync(user.Email, IsVerificationEmail);
+        var link = Mailbox.FirstLink(message);
+        var browser = app.CreateHttpClient(new CookieContainer());
+        var page = await browser.GetStringAsync(link.PathAndQuery, TestContext.Current.CancellationToken);
+        using var form = new FormUrlEncodedContent(HiddenFields(page));
+        using var response = await browser.PostAsync(new Uri(link.PathAndQuery, UriKind.Relative), form, TestContext.Current.CancellationToken);
+        await response.EnsureSuccessAsync();
+        var confirmed = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        if (!confirmed.Contains("Your email address is verified.", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"The confirmation page did not confirm {user.Email}: {confirmed}");
+        }
+    }
+
     public static async Task<MeResponse> GetMeAsync(this HttpClient client)
     {
-        using var response = await client.GetAsync(new Uri("/api/v1/me", UriKind.Relative));
+        using var response = await client.GetAsync(new Uri("/api/v1/me", UriKind.Relative), TestContext.Current.CancellationToken);
         await response.EnsureSuccessAsync();
-        return await response.Content.ReadFromJsonAsync<MeResponse>() ?? throw new InvalidOperationException("Empty /me.");
+        return await response.Content.ReadFromJsonAsync<MeResponse>(TestContext.Current.CancellationToken) ?? throw new InvalidOperationException("Empty /me.");
     }
+
+    /// <summary>The hidden inputs of a page's form, as a browser would post them.</summary>
+    public static Dictionary<string, string> HiddenFields(string html)
+    {
+        var fields = new Dictionary<string, string>();
+        foreach (Match input in InputTag().Matches(html))
+        {
+            var attributes = Attribute().Matches(input.Value).ToDictionary(
+                attribute => attribute.Groups["name"].Value, attribute => WebUtility.HtmlDecode(attribute.Groups["value"].Value));
+            if (attributes.GetValueOrDefault("type") == "hidden" && attributes.TryGetValue("name", out var name))
+            {
+                fields[name] = attributes.GetValueOrDefault("value") ?? "";
+            }
+        }
+
+        return fields;
+    }
+
+    [GeneratedRegex("<input[^>]*>")]
+    private static partial Regex InputTag();
+
+    [GeneratedRegex("(?<name>[a-z-]+)=\"(?<value>[^\"]*)\"")]
+    private static partial Regex Attribute();
 
     private sealed record LoginResponse(string? TokenType, string? AccessToken, long ExpiresIn, string? RefreshToken);
 }

@@ -1,0 +1,82 @@
+using System.Buffers.Text;
+using System.Data.Common;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Roster.Infrastructure.Data;
+using Roster.Tests.Infrastructure;
+
+namespace Roster.Tests.Security;
+
+public sealed class InvitationTokenStorageTests(RosterApp app)
+{
+    [Fact]
+    public async Task CreateLink_TokenCarries256BitsAndOnlyItsSha256IsStored()
+    {
+        var admin = await TestUsers.RegisterAsync(app);
+        var workspace = await admin.Client.CreateWorkspaceAsync();
+
+        var link = await admin.Client.CreateLinkAsync(workspace.Id, "Member");
+
+        var token = ApiClient.TokenOf(link);
+        Assert.Matches("^[A-Za-z0-9_-]{43}$", token);
+        Assert.Equal(32, Base64Url.DecodeFromChars(token).Length);
+        var expectedHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RosterDbContext>();
+        var stored = await db.InvitationLinks.AsNoTracking().SingleAsync(l => l.Id == link.Id, TestContext.Current.CancellationToken);
+        Assert.Equal(expectedHash, stored.TokenHash);
+
+        var columns = await ReadRowAsync(db, link.Id);
+        Assert.Contains(columns, column => column.Value == expectedHash);
+        Assert.All(columns, column => Assert.DoesNotContain(token, column.Value, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task CreateLink_TokenAppearsNowhereInTheDatabaseFiles()
+    {
+        var admin = await TestUsers.RegisterAsync(app);
+        var workspace = await admin.Client.CreateWorkspaceAsync();
+        var link = await admin.Client.CreateLinkAsync(workspace.Id, "Member");
+        var token = Encoding.UTF8.GetBytes(ApiClient.TokenOf(link));
+
+        var files = Directory.GetFiles(app.DataFolder, "roster.db*");
+
+        Assert.NotEmpty(files);
+        foreach (var file in files)
+        {
+            await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var copy = new MemoryStream();
+            await stream.CopyToAsync(copy, TestContext.Current.CancellationToken);
+            Assert.True(copy.ToArray().AsSpan().IndexOf(token) < 0, $"{Path.GetFileName(file)} holds the token.");
+        }
+    }
+
+    /// <summary>Every column of the link's row as text, read with plain SQL so no mapping hides a column.</summary>
+    private static async Task<Dictionary<string, string>> ReadRowAsync(RosterDbContext db, Guid linkId)
+    {
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """SELECT * FROM "InvitationLinks" WHERE "Id" = $id""";
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "$id";
+        parameter.Value = linkId.ToString().ToUpperInvariant();
+        command.Parameters.Add(parameter);
+        await using DbDataReader reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+        Assert.True(await reader.ReadAsync(TestContext.Current.CancellationToken), "The link's row was not found.");
+        var columns = new Dictionary<string, string>();
+        for (var i = 0; i < reader.FieldCount; i++)
+        {
+            columns[reader.GetName(i)] = reader.GetValue(i) switch
+            {
+                byte[] bytes => Encoding.UTF8.GetString(bytes),
+                var value => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "",
+            };
+        }
+
+        return columns;
+    }
+}
