@@ -83,7 +83,7 @@ else
 builder.Services.AddScoped<WorkspaceService>();
 builder.Services.AddScoped<MemberService>();
 builder.Services.AddScoped<InvitationService>();
-builder.Services.AddScoped<PublicUrls>();
+builder.Services.AddSingleton<PublicUrls>();
 builder.Services.AddHttpContextAccessor();
 
 // Web: pages, antiforgery, problem+json, rate limits, OpenAPI.

@@ -25,6 +25,8 @@ public sealed class OutboxTests : IAsyncLifetime
             builder.UseSetting("Roster:DataFolder", dataFolder);
             builder.UseSetting("Roster:Email:SmtpHost", "");
             builder.UseSetting("Roster:SensitiveRequestsPerMinute", "1000");
+            // The in-memory test server listens on no address, so links need the configured one.
+            builder.UseSetting("Roster:PublicUrl", "https://roster.example.org");
             builder.ConfigureTestServices(services => services.AddSingleton<ILoggerProvider>(logs));
         });
         return ValueTask.CompletedTask;
@@ -46,7 +48,7 @@ public sealed class OutboxTests : IAsyncLifetime
         var message = await MimeKit.MimeMessage.LoadAsync(file, TestContext.Current.CancellationToken);
         Assert.Equal(email, message.To.Mailboxes.Single().Address);
         var link = Mailbox.FirstLink(message);
-        Assert.Equal("/confirm-email", link.AbsolutePath);
+        Assert.Equal("https://roster.example.org/confirm-email", link.GetLeftPart(UriPartial.Path));
 
         var logged = Assert.Single(logs.Entries, m => m.Contains(file, StringComparison.Ordinal));
         Assert.Contains(email, logged, StringComparison.Ordinal);

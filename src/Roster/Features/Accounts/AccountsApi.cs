@@ -16,7 +16,10 @@ public static class AccountsApi
     public static RouteGroupBuilder MapAccountsApi(this RouteGroupBuilder api)
     {
         // Register, login (bearer tokens or cookie), refresh and the rest, from ASP.NET Core Identity.
-        api.MapGroup("/auth").WithTags("Auth").RequireRateLimiting(RateLimits.Sensitive).MapIdentityApi<User>();
+        api.MapGroup("/auth").WithTags("Auth")
+            .RequireRateLimiting(RateLimits.Sensitive)
+            .AddEndpointFilter<RegisterWithoutEnumerationFilter>()
+            .MapIdentityApi<User>();
 
         api.MapGet("/me", GetMeAsync).WithTags("Account").RequireAuthorization();
         return api;

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Roster.Features.Accounts;
 using Roster.Features.Invitations;
 using Roster.Features.Members;
@@ -35,10 +34,10 @@ public sealed class RosterDbContext(DbContextOptions<RosterDbContext> options)
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // SQLite has no date-time-with-offset type and cannot compare or order the text EF would store.
-        // Every time here is UTC, so storing UTC ticks keeps comparisons (expiry, lockout) in SQL.
+        // Every time here is UTC, so storing UTC ticks keeps comparisons (expiry, lockout) in SQL at full precision.
         if (Database.IsSqlite())
         {
-            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
         }
     }
 }

@@ -11,7 +11,7 @@ using Roster.Infrastructure.Data;
 namespace Roster.Infrastructure.Data.Migrations
 {
     [DbContext(typeof(RosterDbContext))]
-    [Migration("20261129023029_Initial")]
+    [Migration("20261129024724_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
