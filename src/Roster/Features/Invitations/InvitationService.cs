@@ -145,18 +145,9 @@ public sealed partial class InvitationService(RosterDbContext db, TimeProvider t
 
         var (link, workspaceName) = preview.Value;
         var user = await db.Users.AsNoTracking().SingleAsync(u => u.Id == userId, cancellationToken);
-        if (link.AllowedDomains.Length > 0)
+        if (CheckEmail(link, user) is { } emailError)
         {
-            // A domain restriction trusts the email address, so it needs one the person has proven they own.
-            if (!link.AllowsEmail(user.Email ?? ""))
-            {
-                return InvitationErrors.DomainNotAllowed;
-            }
-
-            if (!user.EmailConfirmed)
-            {
-                return InvitationErrors.EmailUnverified;
-            }
+            return emailError;
         }
 
         if (await db.Memberships.AnyAsync(m => m.WorkspaceId == link.WorkspaceId && m.UserId == userId, cancellationToken))
@@ -195,6 +186,16 @@ public sealed partial class InvitationService(RosterDbContext db, TimeProvider t
         await transaction.CommitAsync(cancellationToken);
         return new AcceptInvitationResponse(link.WorkspaceId, workspaceName, link.Permission);
     }
+
+    /// <summary>
+    /// Whether the user's email suits the link. A domain restriction trusts the email address, so it needs an
+    /// address the person has proven they own.
+    /// </summary>
+    public static Error? CheckEmail(InvitationLink link, User user) =>
+        link.AllowedDomains.Length == 0 ? null
+        : !link.AllowsEmail(user.Email ?? "") ? InvitationErrors.DomainNotAllowed
+        : !user.EmailConfirmed ? InvitationErrors.EmailUnverified
+        : null;
 
     private static List<string> NormalizeDomains(IReadOnlyList<string>? input, out string? error)
     {

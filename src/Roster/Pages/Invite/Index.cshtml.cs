@@ -86,9 +86,9 @@ public sealed class IndexModel(InvitationService invitations, UserManager<User> 
             {
                 Problem = InvitationErrors.AlreadyMember;
             }
-            else if (!Invitation.Link.AllowsEmail(user.Email ?? ""))
+            else
             {
-                Problem = InvitationErrors.DomainNotAllowed;
+                Problem = InvitationService.CheckEmail(Invitation.Link, user);
             }
         }
 
