@@ -59,6 +59,10 @@ builder.Services.ConfigureApplicationCookie(cookie =>
     cookie.Events.OnRedirectToAccessDenied = context => ApiAwareRedirect(context, StatusCodes.Status403Forbidden);
 });
 builder.Services.Configure<DataProtectionTokenProviderOptions>(tokens => tokens.TokenLifespan = TimeSpan.FromHours(2));
+
+// The cookie's security stamp is checked against the database on every request: a password reset or a
+// disabled account ends every other session at once, on every instance.
+builder.Services.Configure<SecurityStampValidatorOptions>(stamps => stamps.ValidationInterval = TimeSpan.Zero);
 builder.Services.AddSingleton<IEmailSender<User>, IdentityEmailSender>();
 builder.Services.AddScoped<AccountEmails>();
 builder.Services.AddScoped<SignInCompletion>();
@@ -100,16 +104,21 @@ builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = 
     {
         context.ProblemDetails.Extensions["code"] = context.ProblemDetails.Status switch
         {
+            StatusCodes.Status400BadRequest when context.ProblemDetails is HttpValidationProblemDetails => "validation_failed",
             StatusCodes.Status400BadRequest => "bad_request",
             StatusCodes.Status401Unauthorized => "auth.required",
             StatusCodes.Status403Forbidden => "forbidden",
             StatusCodes.Status404NotFound => "not_found",
             StatusCodes.Status405MethodNotAllowed => "method_not_allowed",
+            StatusCodes.Status415UnsupportedMediaType => "request.unsupported_media_type",
             StatusCodes.Status429TooManyRequests => "rate_limited",
+            < 500 => "request.invalid",
             _ => "server_error",
         };
     }
 });
+builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
 builder.Services.AddRosterRateLimits();
 builder.Services.AddOpenApi();
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);

@@ -14,6 +14,7 @@ public sealed class ErrorModel : PageModel
 
     public (string Title, string Text) Describe() => Status switch
     {
+        400 => ("The form could not be sent", "The page may have been open too long, or the form was sent twice. Go back, reload the page and try again."),
         403 => ("Not allowed", "Your permission in this workspace does not allow this. Ask an Admin of the workspace."),
         404 => ("Page not found", "There is nothing here, or you do not have access to it."),
         429 => ("Too many attempts", "Wait a minute and try again."),

@@ -1,7 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
 using Roster.Features.Accounts;
 using Roster.Features.Invitations;
@@ -10,7 +9,8 @@ using Roster.Infrastructure.Web;
 namespace Roster.Pages.Account;
 
 [EnableRateLimiting(RateLimits.Sensitive)]
-public sealed class LoginModel(SignInManager<User> signInManager, SignInCompletion completion, InvitationService invitations) : PageModel
+public sealed class LoginModel(SignInManager<User> signInManager, SignInCompletion completion, InvitationService invitations)
+    : SignInPageModel(invitations, completion)
 {
     // One message for every failure (unknown email, wrong password, locked out): it never tells whether an account exists.
     public const string FailureMessage =
@@ -26,22 +26,9 @@ public sealed class LoginModel(SignInManager<User> signInManager, SignInCompleti
     [DataType(DataType.Password)]
     public string Password { get; set; } = "";
 
-    [BindProperty(SupportsGet = true)]
-    public string? Invite { get; set; }
-
-    [BindProperty(SupportsGet = true)]
-    public string? ReturnUrl { get; set; }
-
-    public FoundInvitation? Invitation { get; private set; }
-
-    public async Task OnGetAsync(CancellationToken cancellationToken)
-    {
-        Invitation = await invitations.FindAsync(Invite, cancellationToken);
-    }
-
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        Invitation = await invitations.FindAsync(Invite, cancellationToken);
+        await LoadInvitationAsync(cancellationToken);
         if (!ModelState.IsValid)
         {
             return Page();
@@ -55,8 +42,6 @@ public sealed class LoginModel(SignInManager<User> signInManager, SignInCompleti
         }
 
         var user = await signInManager.UserManager.FindByEmailAsync(Email.Trim());
-        var outcome = await completion.CompleteAsync(user!, Invite, ReturnUrl, Url, cancellationToken);
-        TempData["Notice"] = outcome.Notice;
-        return LocalRedirect(outcome.RedirectUrl);
+        return await CompleteAsync(user!, cancellationToken);
     }
 }

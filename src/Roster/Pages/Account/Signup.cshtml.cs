@@ -1,7 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
 using Roster.Features.Accounts;
 using Roster.Features.Invitations;
@@ -16,7 +15,7 @@ public sealed class SignupModel(
     SignInCompletion completion,
     InvitationService invitations,
     AccountEmails emails,
-    TimeProvider time) : PageModel
+    TimeProvider time) : SignInPageModel(invitations, completion)
 {
     [BindProperty]
     [Required(ErrorMessage = "Enter your name.")]
@@ -34,22 +33,9 @@ public sealed class SignupModel(
     [DataType(DataType.Password)]
     public string Password { get; set; } = "";
 
-    [BindProperty(SupportsGet = true)]
-    public string? Invite { get; set; }
-
-    [BindProperty(SupportsGet = true)]
-    public string? ReturnUrl { get; set; }
-
-    public FoundInvitation? Invitation { get; private set; }
-
-    public async Task OnGetAsync(CancellationToken cancellationToken)
-    {
-        Invitation = await invitations.FindAsync(Invite, cancellationToken);
-    }
-
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        Invitation = await invitations.FindAsync(Invite, cancellationToken);
+        await LoadInvitationAsync(cancellationToken);
         if (!ModelState.IsValid)
         {
             return Page();
@@ -88,12 +74,5 @@ public sealed class SignupModel(
         await emails.SendVerificationAsync(user, cancellationToken);
         await signInManager.SignInAsync(user, isPersistent: true);
         return await CompleteAsync(user, cancellationToken);
-    }
-
-    private async Task<IActionResult> CompleteAsync(User user, CancellationToken cancellationToken)
-    {
-        var outcome = await completion.CompleteAsync(user, Invite, ReturnUrl, Url, cancellationToken);
-        TempData["Notice"] = outcome.Notice;
-        return LocalRedirect(outcome.RedirectUrl);
     }
 }
