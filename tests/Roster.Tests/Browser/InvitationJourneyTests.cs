@@ -48,6 +48,9 @@ public sealed class InvitationJourneyTests(RosterApp app, BrowserFixture browser
         var row = admin.GetByRole(AriaRole.Row).Filter(new() { HasText = teammateEmail });
         await Expect(row).ToContainTextAsync("Tom Teammate");
         await Expect(row).ToContainTextAsync("Viewer");
+        var linkRow = admin.GetByRole(AriaRole.Table, new() { Name = "Invitation links" }).GetByRole(AriaRole.Row).Filter(new() { HasText = "Viewer" });
+        await Expect(linkRow).ToContainTextAsync("1 of unlimited");
+        await Expect(linkRow).ToContainTextAsync("Tom Teammate");
     }
 
     [Fact]

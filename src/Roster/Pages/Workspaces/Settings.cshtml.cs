@@ -21,6 +21,10 @@ public sealed class SettingsModel(
 
     public IReadOnlyList<InvitationLinkResponse> Links { get; private set; } = [];
 
+    /// <summary>The current members who joined through the link (spec 4: "with who joined through each").</summary>
+    public IEnumerable<string> JoinedThrough(Guid linkId) =>
+        Members.Where(member => member.InvitationLinkId == linkId).Select(member => member.Name);
+
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
         if (!await LoadHeaderAsync(cancellationToken))
