@@ -68,7 +68,7 @@ public sealed class AuthApiTests(RosterApp app)
 
         using var registered = await client.PostAsJsonAsync("/api/v1/auth/register", new { email, password = "baseball" }, TestContext.Current.CancellationToken);
 
-        var problem = await registered.AssertProblemAsync(HttpStatusCode.BadRequest, "bad_request");
+        var problem = await registered.AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
         Assert.True(problem.GetProperty("errors").TryGetProperty("PasswordTooCommon", out _), problem.ToString());
         using var login = await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password = "baseball" }, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Unauthorized, login.StatusCode);

@@ -17,19 +17,21 @@ public sealed class OutboxTests : IAsyncLifetime
     private readonly string dataFolder = Directory.CreateTempSubdirectory("roster-outbox-").FullName;
     private readonly LogRecorder logs = new();
     private WebApplicationFactory<Program> factory = null!;
+    private TestDatabase database = null!;
 
-    public ValueTask InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
+        database = await TestDatabase.CreateAsync();
         factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
             builder.UseSetting("Roster:DataFolder", dataFolder);
+            database.Apply(builder);
             builder.UseSetting("Roster:Email:SmtpHost", "");
             builder.UseSetting("Roster:SensitiveRequestsPerMinute", "1000");
             // The in-memory test server listens on no address, so links need the configured one.
             builder.UseSetting("Roster:PublicUrl", "https://roster.example.org");
             builder.ConfigureTestServices(services => services.AddSingleton<ILoggerProvider>(logs));
         });
-        return ValueTask.CompletedTask;
     }
 
     [Fact]
@@ -53,12 +55,13 @@ public sealed class OutboxTests : IAsyncLifetime
         var logged = Assert.Single(logs.Entries, m => m.Contains(file, StringComparison.Ordinal));
         Assert.Contains(email, logged, StringComparison.Ordinal);
         Assert.DoesNotContain(logs.Entries, m => m.Contains(link.Query, StringComparison.Ordinal));
-        Assert.True(File.Exists(Path.Combine(dataFolder, "roster.db")));
+        Assert.Equal(!TestDatabase.IsPostgreSql, File.Exists(Path.Combine(dataFolder, "roster.db")));
     }
 
     public async ValueTask DisposeAsync()
     {
         await factory.DisposeAsync();
+        await database.DisposeAsync();
         try
         {
             Directory.Delete(dataFolder, recursive: true);

@@ -46,9 +46,12 @@ public class RosterApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     public LogRecorder Logs { get; } = new();
 
+    public TestDatabase Database { get; private set; } = null!;
+
     public async ValueTask InitializeAsync()
     {
         await smtp.StartAsync();
+        Database = await TestDatabase.CreateAsync();
         StartServer();
         var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         BaseAddress = new Uri(addresses.Single());
@@ -72,6 +75,7 @@ public class RosterApp : WebApplicationFactory<Program>, IAsyncLifetime
     {
         // UseSetting rather than in-memory configuration: Program reads these before the app is built.
         builder.UseSetting("Roster:DataFolder", DataFolder);
+        Database.Apply(builder);
         builder.UseSetting("Roster:PublicUrl", "");
         builder.UseSetting("Roster:SensitiveRequestsPerMinute", "100000");
         builder.UseSetting("Roster:Email:SmtpHost", "127.0.0.1");
@@ -99,6 +103,7 @@ public class RosterApp : WebApplicationFactory<Program>, IAsyncLifetime
 
         await base.DisposeAsync();
         await smtp.DisposeAsync();
+        await Database.DisposeAsync();
         try
         {
             Directory.Delete(DataFolder, recursive: true);
@@ -113,13 +118,14 @@ public class RosterApp : WebApplicationFactory<Program>, IAsyncLifetime
 }
 
 /// <summary>
-/// A separate app whose clock only moves when a test says so, for expiry. It starts at the real time. Bearer
+/// A separate app whose clock only moves when a test says so, for expiry. It starts at the real time, to the
+/// whole second, so that its times survive the databases' microsecond precision unchanged. Bearer
 /// tokens and cookies are checked against this clock too, so sign in again after moving it by more than an hour.
 /// </summary>
 public sealed class RosterAppWithFakeClock : RosterApp
 {
     public RosterAppWithFakeClock()
-        : this(new FakeTimeProvider(DateTimeOffset.UtcNow))
+        : this(new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds())))
     {
     }
 

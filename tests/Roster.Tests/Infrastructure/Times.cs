@@ -3,9 +3,8 @@ namespace Roster.Tests.Infrastructure;
 public static class Times
 {
     /// <summary>
-    /// The same instant as the database keeps it: SQLite stores times with a 0.1 ms resolution, so a time read
-    /// back differs from the one the creating request answered by less than that (see
-    /// <c>WorkspacesApiTests.Get_AfterCreate_AnswersTheCreatedAtTheCreationAnswered</c>).
+    /// The same instant, give or take a millisecond: for times the test takes from its own clock while the
+    /// server takes its own (the server keeps microseconds, as PostgreSQL does).
     /// </summary>
     public static void AssertSameInstant(DateTimeOffset expected, DateTimeOffset actual) =>
         Assert.InRange(actual, expected.AddMilliseconds(-1), expected.AddMilliseconds(1));

@@ -12,16 +12,18 @@ public sealed class RateLimitTests : IAsyncLifetime
     private const int PerMinute = 3;
     private readonly string dataFolder = Directory.CreateTempSubdirectory("roster-ratelimit-").FullName;
     private WebApplicationFactory<Program> factory = null!;
+    private TestDatabase database = null!;
 
-    public ValueTask InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
+        database = await TestDatabase.CreateAsync();
         factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
             builder.UseSetting("Roster:DataFolder", dataFolder);
+            database.Apply(builder);
             builder.UseSetting("Roster:Email:SmtpHost", "");
             builder.UseSetting("Roster:SensitiveRequestsPerMinute", PerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
         });
-        return ValueTask.CompletedTask;
     }
 
     [Fact]
@@ -56,6 +58,7 @@ public sealed class RateLimitTests : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         await factory.DisposeAsync();
+        await database.DisposeAsync();
         try
         {
             Directory.Delete(dataFolder, recursive: true);

@@ -55,7 +55,7 @@ public sealed partial class InvitationService(RosterDbContext db, TimeProvider t
 
         // An Admin link hands over the whole workspace: unless the Admin asks otherwise, it works once.
         var maxUses = request.MaxUses ?? (permission == BuiltInPermissions.Admin ? 1 : null);
-        var now = time.GetUtcNow();
+        var now = time.GetUtcNowForStorage();
         var token = SecretToken.Create();
         var link = new InvitationLink(
             workspaceId, SecretToken.Hash(token), permission, creatorId, now, now.AddDays(expiresInDays), maxUses, domains);
@@ -97,7 +97,7 @@ public sealed partial class InvitationService(RosterDbContext db, TimeProvider t
             return InvitationErrors.LinkNotFound;
         }
 
-        link.Revoke(userId, time.GetUtcNow());
+        link.Revoke(userId, time.GetUtcNowForStorage());
         await db.SaveChangesAsync(cancellationToken);
         return link;
     }
@@ -155,7 +155,7 @@ public sealed partial class InvitationService(RosterDbContext db, TimeProvider t
             return InvitationErrors.AlreadyMember;
         }
 
-        var now = time.GetUtcNow();
+        var now = time.GetUtcNowForStorage();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var counted = await db.InvitationLinks
             .Where(l => l.Id == link.Id && l.RevokedAt == null && l.ExpiresAt > now && (l.MaxUses == null || l.Uses < l.MaxUses))

@@ -74,7 +74,7 @@ public sealed class WorkspaceService(RosterDbContext db, TimeProvider time)
 
     private async Task<Workspace> CreateWithAdminAsync(Guid userId, string name, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
+        var now = time.GetUtcNowForStorage();
         var workspace = new Workspace(name, userId, now);
         db.Workspaces.Add(workspace);
         db.Memberships.Add(new Membership(workspace.Id, userId, BuiltInPermissions.Admin, now));

@@ -1,26 +1,55 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Roster.Features.Accounts;
 
 namespace Roster.Infrastructure.Data;
+
+/// <summary>Which database Roster runs on: <c>Roster:Database:Provider</c>.</summary>
+public enum DatabaseProvider
+{
+    Sqlite,
+    PostgreSql,
+}
 
 public static class DatabaseSetup
 {
     /// <summary>
-    /// SQLite under the data folder unless <c>ConnectionStrings:Roster</c> says otherwise. WAL lets readers
-    /// run beside the single writer; a busy timeout makes concurrent writers wait instead of failing.
+    /// SQLite under the data folder unless configured otherwise; PostgreSQL with <c>Roster:Database:Provider</c>
+    /// set to <c>PostgreSql</c> and <c>ConnectionStrings:Roster</c>. Features ask for <see cref="RosterDbContext"/>.
     /// </summary>
     public static IServiceCollection AddRosterDatabase(this IServiceCollection services, IConfiguration configuration, DataFolder dataFolder)
     {
+        var provider = configuration.GetValue("Roster:Database:Provider", DatabaseProvider.Sqlite);
         var connectionString = configuration.GetConnectionString("Roster");
-        if (string.IsNullOrWhiteSpace(connectionString))
+        switch (provider)
         {
-            connectionString = $"Data Source={Path.Combine(dataFolder.Path, "roster.db")}";
+            case DatabaseProvider.PostgreSql:
+                if (string.IsNullOrWhiteSpace(connectionString))
+                {
+                    throw new InvalidOperationException("Roster:Database:Provider is PostgreSql: set ConnectionStrings:Roster too.");
+                }
+
+                services.AddDbContext<PostgresRosterDbContext>((services, options) => options.UseNpgsql(connectionString).AddInterceptors(Interceptors(services)));
+                services.AddScoped<RosterDbContext>(provider => provider.GetRequiredService<PostgresRosterDbContext>());
+                break;
+            default:
+                if (string.IsNullOrWhiteSpace(connectionString))
+                {
+                    connectionString = $"Data Source={Path.Combine(dataFolder.Path, "roster.db")}";
+                }
+
+                services.AddDbContext<SqliteRosterDbContext>((services, options) => options.UseSqlite(connectionString).AddInterceptors(Interceptors(services)));
+                services.AddScoped<RosterDbContext>(provider => provider.GetRequiredService<SqliteRosterDbContext>());
+                break;
         }
 
-        services.AddDbContext<RosterDbContext>(options => options.UseSqlite(connectionString, sqlite =>
-            sqlite.MigrationsAssembly(typeof(RosterDbContext).Assembly.FullName)));
         return services;
     }
 
+    private static IInterceptor[] Interceptors(IServiceProvider services) =>
+        [new UserCreatedAtInterceptor(services.GetRequiredService<TimeProvider>())];
+
+    /// <summary>Applies the migrations at start. EF Core takes a database lock, so several instances may start at once.</summary>
     public static async Task MigrateDatabaseAsync(this IServiceProvider services)
     {
         await using var scope = services.CreateAsyncScope();
@@ -38,7 +67,8 @@ public static class DatabaseSetup
         await db.Database.MigrateAsync();
         if (db.Database.IsSqlite())
         {
-            // WAL is a property of the database file: set once, kept across connections.
+            // WAL is a property of the database file: set once, kept across connections. Readers then run
+            // beside the single writer, and writers wait for each other (busy timeout) instead of failing.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
         }
     }

@@ -8,7 +8,12 @@ using Roster.Features.Workspaces;
 
 namespace Roster.Infrastructure.Data;
 
-public sealed class RosterDbContext(DbContextOptions<RosterDbContext> options)
+/// <summary>
+/// The one model. Each database provider has a subclass of its own (<see cref="SqliteRosterDbContext"/>,
+/// <see cref="PostgresRosterDbContext"/>) so that each keeps its own migrations; the app and the features
+/// only ever ask for <see cref="RosterDbContext"/>.
+/// </summary>
+public abstract class RosterDbContext(DbContextOptions options)
     : IdentityUserContext<User, Guid>(options), IDataProtectionKeyContext
 {
     public DbSet<Workspace> Workspaces => Set<Workspace>();

@@ -14,8 +14,7 @@ public sealed class SignupModel(
     SignInManager<User> signInManager,
     SignInCompletion completion,
     InvitationService invitations,
-    AccountEmails emails,
-    TimeProvider time) : SignInPageModel(invitations, completion)
+    AccountEmails emails) : SignInPageModel(invitations, completion)
 {
     [BindProperty]
     [Required(ErrorMessage = "Enter your name.")]
@@ -59,7 +58,7 @@ public sealed class SignupModel(
             return Page();
         }
 
-        var user = new Features.Accounts.User { UserName = email, Email = email, Name = Name.Trim(), CreatedAt = time.GetUtcNow() };
+        var user = new Features.Accounts.User { UserName = email, Email = email, Name = Name.Trim() };
         var created = await users.CreateAsync(user, Password);
         if (!created.Succeeded)
         {

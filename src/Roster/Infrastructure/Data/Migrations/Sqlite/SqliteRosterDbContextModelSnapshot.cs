@@ -2,20 +2,17 @@
 using System;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Roster.Infrastructure.Data;
 
 #nullable disable
 
-namespace Roster.Infrastructure.Data.Migrations
+namespace Roster.Infrastructure.Data.Migrations.Sqlite
 {
-    [DbContext(typeof(RosterDbContext))]
-    [Migration("20261129024724_Initial")]
-    partial class Initial
+    [DbContext(typeof(SqliteRosterDbContext))]
+    partial class SqliteRosterDbContextModelSnapshot : ModelSnapshot
     {
-        /// <inheritdoc />
-        protected override void BuildTargetModel(ModelBuilder modelBuilder)
+        protected override void BuildModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
