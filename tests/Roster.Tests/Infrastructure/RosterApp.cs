@@ -25,6 +25,7 @@ public class RosterApp : WebApplicationFactory<Program>, IAsyncLifetime
     private readonly TestSmtpServer smtp = new();
     private readonly ConcurrentBag<HttpClient> clients = [];
     private readonly FakeTimeProvider? clock;
+    private readonly RosterApp? primary;
 
     public RosterApp()
         : this(clock: null)
@@ -38,6 +39,15 @@ public class RosterApp : WebApplicationFactory<Program>, IAsyncLifetime
         UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
     }
 
+    /// <summary>Another instance of the app on the same database (and data folder), as behind a load balancer.</summary>
+    private RosterApp(RosterApp primary)
+        : this(clock: null)
+    {
+        Directory.Delete(DataFolder);
+        DataFolder = primary.DataFolder;
+        this.primary = primary;
+    }
+
     public Uri BaseAddress { get; private set; } = null!;
 
     public string DataFolder { get; }
@@ -48,10 +58,18 @@ public class RosterApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     public TestDatabase Database { get; private set; } = null!;
 
+    /// <summary>Starts a second instance on this app's database; the caller disposes it.</summary>
+    public async Task<RosterApp> StartSecondInstanceAsync()
+    {
+        var second = new RosterApp(this);
+        await second.InitializeAsync();
+        return second;
+    }
+
     public async ValueTask InitializeAsync()
     {
         await smtp.StartAsync();
-        Database = await TestDatabase.CreateAsync();
+        Database = primary?.Database ?? await TestDatabase.CreateAsync();
         StartServer();
         var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         BaseAddress = new Uri(addresses.Single());
@@ -103,6 +121,13 @@ public class RosterApp : WebApplicationFactory<Program>, IAsyncLifetime
 
         await base.DisposeAsync();
         await smtp.DisposeAsync();
+        if (primary is not null)
+        {
+            // The database and the data folder are the primary's.
+            GC.SuppressFinalize(this);
+            return;
+        }
+
         await Database.DisposeAsync();
         try
         {
