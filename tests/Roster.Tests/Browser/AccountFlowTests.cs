@@ -42,8 +42,26 @@ public sealed class AccountFlowTests(RosterApp app, BrowserFixture browser)
         await page.GotoAsync("/login");
         await Pages.SignInAsync(page, email);
         await page.WaitForURLAsync($"**/w/{workspaceId}");
+
+        // Signed in, the sign-in and sign-up pages lead back to the dashboard.
+        await page.GotoAsync("/signup");
+        await page.WaitForURLAsync($"**/w/{workspaceId}");
         await page.GetByLabel("Switch workspace").ClickAsync();
         await Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Your workspaces" }).GetByRole(AriaRole.Link)).ToHaveCountAsync(1);
+    }
+
+    [Fact]
+    public async Task Signing_up_from_a_sign_in_redirect_still_creates_the_first_workspace()
+    {
+        await using var context = await browser.NewContextAsync(app.BaseAddress);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/");
+        await page.WaitForURLAsync("**/login?ReturnUrl=%2F");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Sign up" }).ClickAsync();
+        await Pages.SignUpAsync(page, "Rae Redirected", TestUsers.NewEmail());
+
+        await page.WaitForURLAsync("**/w/*");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Rae Redirected's Workspace" })).ToBeVisibleAsync();
     }
 
     [Fact]

@@ -29,13 +29,15 @@ public sealed class SignInCompletion(InvitationService invitations, WorkspaceSer
             return new SignInOutcome(InvitationUrl(invitationToken), null);
         }
 
-        if (!string.IsNullOrEmpty(returnUrl) && url.IsLocalUrl(returnUrl))
+        var local = !string.IsNullOrEmpty(returnUrl) && url.IsLocalUrl(returnUrl);
+        if (local && returnUrl!.StartsWith("/invite/", StringComparison.Ordinal))
         {
+            // Back to an invitation's page, where they choose to join: no workspace of their own meanwhile.
             return new SignInOutcome(returnUrl, null);
         }
 
         var workspaceId = await workspaces.EnsureWorkspaceAsync(user, cancellationToken);
-        return new SignInOutcome(WorkspaceUrl(workspaceId), null);
+        return new SignInOutcome(local ? returnUrl! : WorkspaceUrl(workspaceId), null);
     }
 
     public static string JoinedNotice(AcceptInvitationResponse joined) => $"You joined {joined.WorkspaceName} as {joined.Permission}";

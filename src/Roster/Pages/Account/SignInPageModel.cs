@@ -19,7 +19,17 @@ public abstract class SignInPageModel(InvitationService invitations, SignInCompl
 
     public FoundInvitation? Invitation { get; private set; }
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadInvitationAsync(cancellationToken);
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        if (User.Identity?.IsAuthenticated == true)
+        {
+            // Already signed in: the invitation's page offers Join; otherwise the dashboard.
+            return LocalRedirect(!string.IsNullOrEmpty(Invite) ? SignInCompletion.InvitationUrl(Invite) : "/");
+        }
+
+        await LoadInvitationAsync(cancellationToken);
+        return Page();
+    }
 
     protected async Task LoadInvitationAsync(CancellationToken cancellationToken) =>
         Invitation = await invitations.FindAsync(Invite, cancellationToken);
