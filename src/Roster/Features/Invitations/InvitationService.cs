@@ -177,10 +177,16 @@ public sealed partial class InvitationService(RosterDbContext db, TimeProvider t
         }
         catch (DbUpdateException)
         {
-            // The same person accepted twice at once: the membership key refused the second, and its use is rolled back.
+            // The same person accepted twice at once: the membership key refused the second, and its use is
+            // rolled back with it. Any other failure is a bug and goes on up.
             await transaction.RollbackAsync(cancellationToken);
             db.ChangeTracker.Clear();
-            return InvitationErrors.AlreadyMember;
+            if (await db.Memberships.AnyAsync(m => m.WorkspaceId == link.WorkspaceId && m.UserId == userId, cancellationToken))
+            {
+                return InvitationErrors.AlreadyMember;
+            }
+
+            throw;
         }
 
         await transaction.CommitAsync(cancellationToken);
