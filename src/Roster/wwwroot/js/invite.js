@@ -25,7 +25,7 @@
         button.addEventListener("click", () => dialog.showModal()));
     dialog.querySelector("[data-close-invite]").addEventListener("click", () => dialog.close());
     dialog.addEventListener("close", () => {
-        if (created && document.body.dataset.reloadAfterInvite === "true") {
+        if (created && dialog.dataset.reloadAfterInvite === "true") {
             window.location.reload();
         }
     });
