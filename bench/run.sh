@@ -6,6 +6,7 @@
 # Tunables (environment): BENCH_THREADS (2), BENCH_CONNECTIONS (32), BENCH_DURATION (10, seconds per
 # endpoint), BENCH_WARMUP (6, seconds per endpoint; 4 endpoints, so 24 s in all).
 set -euo pipefail
+export LC_ALL=C
 
 THREADS=${BENCH_THREADS:-2}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
@@ -48,7 +49,7 @@ if (( ${#missing[@]} )); then
 fi
 command -v dotnet >/dev/null 2>&1 || fail "the .NET 10 SDK (dotnet) is not on PATH"
 
-echo "bench: machine: $(nproc) cores, $(free -h | awk '/^Mem:/ {print $2 " RAM"}'), dotnet $(dotnet --version), $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "bench: machine: $(nproc) cores, $(awk '/^MemTotal:/ {printf "%.1f GiB RAM", $2 / 1048576}' /proc/meminfo), dotnet $(dotnet --version), $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "bench: $(wrk --version 2>&1 | head -n 1)"
 
 # 2. Publish to the temp folder (never the repository's bin/obj) and start the server.
@@ -141,20 +142,40 @@ to_ms() { # wrk latency (e.g. 812.00us, 1.23ms, 1.01s) -> milliseconds
         printf "%.2f", n }'
 }
 
-declare -a RPS P50 P99 BAD SOCK
+# CPU accounting, to tell whether something else on the machine competed with the measurement: ticks of
+# the whole machine (busy, idle), of the server, and of this shell's finished children (wrk, curl).
+cpu_snapshot() {
+    read -r _ u n sy id io irq sirq st _ </proc/stat
+    SNAP_BUSY=$(( u + n + sy + irq + sirq + st )); SNAP_IDLE=$(( id + io ))
+    SNAP_SERVER=$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$SERVER_PID/stat")
+    SNAP_CHILDREN=$(awk '{ sub(/^.*\) /, ""); print $14 + $15 }' /proc/$$/stat)
+}
+other_cpu_percent() { # snapshot before -> % of all cores used by other processes since then
+    local b0=$SNAP_BUSY i0=$SNAP_IDLE s0=$SNAP_SERVER c0=$SNAP_CHILDREN
+    cpu_snapshot
+    awk -v busy=$(( SNAP_BUSY - b0 )) -v idle=$(( SNAP_IDLE - i0 )) -v own=$(( SNAP_SERVER - s0 + SNAP_CHILDREN - c0 )) \
+        'BEGIN { other = busy - own; if (other < 0) other = 0; printf "%.0f", 100 * other / (busy + idle) }'
+}
+
+declare -a RPS P50 P99 BAD SOCK OTHER
 errors=0
+busy_machine=0
+echo "bench: load average before measuring: $(cut -d' ' -f1-3 /proc/loadavg)"
 for i in "${!PATHS[@]}"; do
     out="$WORK/measure-$i.txt"
     echo "bench: measuring ${NAMES[$i]} (${DURATION} s, ${THREADS} threads, ${CONNECTIONS} connections)"
+    cpu_snapshot
     run_wrk "$i" "$DURATION" "$out"
+    OTHER[$i]=$(other_cpu_percent)
+    (( OTHER[$i] > 10 )) && busy_machine=1
     RPS[$i]=$(awk '/^Requests\/sec:/ {print $2}' "$out")
     P50[$i]=$(to_ms "$(awk '$1 == "50%" {print $2}' "$out")")
     P99[$i]=$(to_ms "$(awk '$1 == "99%" {print $2}' "$out")")
     BAD[$i]=$(awk -F': *' '/Non-2xx or 3xx responses/ {print $2}' "$out"); BAD[$i]=${BAD[$i]:-0}
     SOCK[$i]=$(sed -n 's/.*Socket errors: *//p' "$out"); SOCK[$i]=${SOCK[$i]:-none}
     [[ -n "${RPS[$i]}" ]] || { cat "$out" >&2; fail "could not read wrk's output for ${NAMES[$i]}"; }
-    printf '  %-48s %10s req/s  p50 %7s ms  p99 %7s ms  non-2xx %s  socket errors: %s\n' \
-        "${NAMES[$i]}" "${RPS[$i]}" "${P50[$i]}" "${P99[$i]}" "${BAD[$i]}" "${SOCK[$i]}"
+    printf '  %-48s %10s req/s  p50 %7s ms  p99 %7s ms  non-2xx %s  socket errors: %s  other processes: %s%% CPU\n' \
+        "${NAMES[$i]}" "${RPS[$i]}" "${P50[$i]}" "${P99[$i]}" "${BAD[$i]}" "${SOCK[$i]}" "${OTHER[$i]}"
     if [[ "${BAD[$i]}" != 0 ]]; then
         echo "bench: ERROR: ${NAMES[$i]} returned ${BAD[$i]} non-2xx responses: these numbers measure error pages" >&2
         errors=1
@@ -169,13 +190,17 @@ done
 echo
 echo "Roster, $(date -u +%Y-%m-%d), $(nproc) cores, dotnet $(dotnet --version), SQLite, wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s on 127.0.0.1 (same machine)"
 echo
-echo "| endpoint | requests/s | p50 (ms) | p99 (ms) | non-2xx | vs /healthz |"
-echo "|---|---:|---:|---:|---:|---:|"
+echo "| endpoint | requests/s | p50 (ms) | p99 (ms) | non-2xx | vs /healthz | other processes' CPU |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
 for i in "${!PATHS[@]}"; do
     ratio=$(awk -v a="${RPS[$i]}" -v b="${RPS[0]}" 'BEGIN { printf "%.2f", a / b }')
-    printf '| `%s` | %.0f | %s | %s | %s | %s× |\n' "${NAMES[$i]}" "${RPS[$i]}" "${P50[$i]}" "${P99[$i]}" "${BAD[$i]}" "$ratio"
+    printf '| `%s` | %.0f | %s | %s | %s | %s× | %s%% |\n' "${NAMES[$i]}" "${RPS[$i]}" "${P50[$i]}" "${P99[$i]}" "${BAD[$i]}" "$ratio" "${OTHER[$i]}"
 done
 echo
+if (( busy_machine )); then
+    echo "bench: WARNING: other processes used more than 10% of the machine's CPU during a measurement;" >&2
+    echo "bench: WARNING: these numbers are not from a quiet machine. Run again when it is idle." >&2
+fi
 
 (( errors == 0 )) || fail "some measured requests failed (see above); the numbers are not valid"
 echo "bench: done"
