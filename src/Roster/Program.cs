@@ -144,6 +144,7 @@ app.UseStaticFiles();
 app.UseRouting();
 app.UseRateLimiter();
 app.UseAuthentication();
+app.UseMiddleware<BearerSecurityStampMiddleware>();
 app.UseAuthorization();
 app.UseAntiforgery();
 

@@ -14,5 +14,8 @@ public sealed class User : IdentityUser<Guid>
     /// <summary>The workspace the dashboard opens by default: the last one used.</summary>
     public Guid? LastWorkspaceId { get; set; }
 
-    public string DisplayName => string.IsNullOrWhiteSpace(Name) ? Email ?? "" : Name;
+    public string DisplayName => DisplayNameOf(Name, Email);
+
+    /// <summary>The name people see: the user's name, or their email when they gave none (API sign-ups).</summary>
+    public static string DisplayNameOf(string? name, string? email) => string.IsNullOrWhiteSpace(name) ? email ?? "" : name;
 }

@@ -70,7 +70,7 @@ public sealed partial class InvitationService(RosterDbContext db, TimeProvider t
         var rows = await db.InvitationLinks
             .Where(l => l.WorkspaceId == workspaceId)
             .OrderByDescending(l => l.CreatedAt)
-            .Join(db.Users, l => l.CreatedByUserId, u => u.Id, (l, u) => new { Link = l, Creator = u })
+            .Join(db.Users, l => l.CreatedByUserId, u => u.Id, (l, u) => new { Link = l, Creator = new { u.Name, u.Email } })
             .AsNoTracking()
             .ToListAsync(cancellationToken);
         return rows.Select(row => new InvitationLinkResponse(
@@ -78,7 +78,7 @@ public sealed partial class InvitationService(RosterDbContext db, TimeProvider t
                 row.Link.Fingerprint,
                 row.Link.Permission,
                 row.Link.CreatedByUserId,
-                row.Creator.DisplayName,
+                User.DisplayNameOf(row.Creator.Name, row.Creator.Email),
                 row.Link.CreatedAt,
                 row.Link.ExpiresAt,
                 row.Link.MaxUses,

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Roster.Features.Accounts;
 using Roster.Infrastructure.Data;
 using Roster.Infrastructure.Security;
 
@@ -26,7 +27,7 @@ public sealed class MemberService(RosterDbContext db)
             .OrderBy(r => r.JoinedAt)
             .Select(r => new MemberResponse(
                 r.UserId,
-                string.IsNullOrWhiteSpace(r.Name) ? r.Email ?? "" : r.Name,
+                User.DisplayNameOf(r.Name, r.Email),
                 r.Email ?? "",
                 r.Permission,
                 r.JoinedAt,
