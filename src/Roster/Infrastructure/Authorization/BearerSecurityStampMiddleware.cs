@@ -11,13 +11,18 @@ namespace Roster.Infrastructure.Authorization;
 /// </summary>
 public sealed class BearerSecurityStampMiddleware(RequestDelegate next)
 {
-    public async Task InvokeAsync(HttpContext context, SignInManager<User> signInManager)
+    public async Task InvokeAsync(HttpContext context)
     {
         var bearer = context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
-        if (bearer && context.User.Identity?.IsAuthenticated == true
-            && await signInManager.ValidateSecurityStampAsync(context.User) is null)
+        if (bearer && context.User.Identity?.IsAuthenticated == true)
         {
-            context.User = new ClaimsPrincipal(new ClaimsIdentity());
+            // Resolved here, not injected: the sign-in manager brings a DbContext, which anonymous and cookie
+            // requests (the cookie handler checks its own stamp) should not pay for.
+            var signInManager = context.RequestServices.GetRequiredService<SignInManager<User>>();
+            if (await signInManager.ValidateSecurityStampAsync(context.User) is null)
+            {
+                context.User = new ClaimsPrincipal(new ClaimsIdentity());
+            }
         }
 
         await next(context);
