@@ -2,10 +2,9 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.EntityFrameworkCore;
 using Roster.Features.Accounts;
 using Roster.Features.Invitations;
-using Roster.Infrastructure.Data;
+using Roster.Infrastructure.Authorization;
 using Roster.Infrastructure.Errors;
 using Roster.Infrastructure.Web;
 
@@ -16,7 +15,7 @@ namespace Roster.Pages.Invite;
 /// joining is the POST of the <c>Join</c> button or of a sign-in that carries the invitation.
 /// </summary>
 [EnableRateLimiting(RateLimits.Sensitive)]
-public sealed class IndexModel(InvitationService invitations, UserManager<User> users, RosterDbContext db, TimeProvider time) : PageModel
+public sealed class IndexModel(InvitationService invitations, UserManager<User> users, WorkspaceAccess access, TimeProvider time) : PageModel
 {
     [FromRoute]
     public string Token { get; set; } = "";
@@ -78,10 +77,7 @@ public sealed class IndexModel(InvitationService invitations, UserManager<User> 
         else if (User.Identity?.IsAuthenticated == true && await users.GetUserAsync(User) is { } user)
         {
             CurrentUser = user;
-            ExistingPermission = await db.Memberships
-                .Where(m => m.WorkspaceId == Invitation.Link.WorkspaceId && m.UserId == user.Id)
-                .Select(m => m.Permission)
-                .SingleOrDefaultAsync(cancellationToken);
+            ExistingPermission = (await access.FindMembershipAsync(Invitation.Link.WorkspaceId, user.Id, cancellationToken))?.Permission;
             if (ExistingPermission is not null)
             {
                 Problem = InvitationErrors.AlreadyMember;
