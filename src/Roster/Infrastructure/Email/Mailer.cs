@@ -46,25 +46,42 @@ internal static class MimeMessages
     }
 }
 
-/// <summary>Sends through the configured SMTP server with MailKit.</summary>
-public sealed class SmtpMailer(IOptions<EmailOptions> options) : IMailer
+/// <summary>
+/// Sends through the configured SMTP server with MailKit. A server that is down or refuses the message is
+/// logged as an error and does not fail the request that sent it: the account or invitation it belongs to
+/// is already saved, and every email here can be asked for again.
+/// </summary>
+public sealed partial class SmtpMailer(IOptions<EmailOptions> options, ILogger<SmtpMailer> logger) : IMailer
 {
     public async Task SendAsync(EmailMessage message, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        using var client = new SmtpClient();
         var security = Enum.TryParse<SecureSocketOptions>(settings.SmtpSecurity, ignoreCase: true, out var parsed)
             ? parsed
             : SecureSocketOptions.Auto;
-        await client.ConnectAsync(settings.SmtpHost ?? throw new InvalidOperationException("Roster:Email:SmtpHost is not set."), settings.SmtpPort, security, cancellationToken);
-        if (!string.IsNullOrEmpty(settings.SmtpUserName))
+        try
         {
-            await client.AuthenticateAsync(settings.SmtpUserName, settings.SmtpPassword ?? "", cancellationToken);
-        }
+            // Sent within the request, so an unreachable server may hold it for at most this long.
+            using var client = new SmtpClient { Timeout = (int)TimeSpan.FromSeconds(10).TotalMilliseconds };
+            await client.ConnectAsync(settings.SmtpHost ?? throw new InvalidOperationException("Roster:Email:SmtpHost is not set."), settings.SmtpPort, security, cancellationToken);
+            if (!string.IsNullOrEmpty(settings.SmtpUserName))
+            {
+                await client.AuthenticateAsync(settings.SmtpUserName, settings.SmtpPassword ?? "", cancellationToken);
+            }
 
-        await client.SendAsync(MimeMessages.Build(settings, message), cancellationToken);
-        await client.DisconnectAsync(quit: true, cancellationToken);
+            await client.SendAsync(MimeMessages.Build(settings, message), cancellationToken);
+            await client.DisconnectAsync(quit: true, cancellationToken);
+        }
+        catch (Exception exception) when (exception is IOException or System.Net.Sockets.SocketException
+            or MailKit.ProtocolException or MailKit.CommandException or MailKit.Security.AuthenticationException
+            or MailKit.Security.SslHandshakeException or MailKit.ServiceNotConnectedException)
+        {
+            LogNotSent(message.To, message.Subject, settings.SmtpHost, settings.SmtpPort, exception.Message);
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Email to {To} with subject \"{Subject}\" was not sent: the SMTP server {Host}:{Port} answered {Reason}")]
+    private partial void LogNotSent(string to, string subject, string? host, int port, string reason);
 }
 
 /// <summary>

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Antiforgery;
-using Microsoft.AspNetCore.Identity;
 using Roster.Infrastructure.Errors;
 
 namespace Roster.Infrastructure.Web;
@@ -32,6 +31,4 @@ public static class CookieNames
 {
     public const string Application = ".Roster.Session";
     public const string Antiforgery = ".Roster.Antiforgery";
-
-    public static string Scheme => IdentityConstants.ApplicationScheme;
 }
