@@ -127,6 +127,9 @@ var app = builder.Build();
 
 await app.Services.MigrateDatabaseAsync();
 
+// The client's real address and scheme, from trusted proxies only (rate limits and cookies depend on them).
+app.UseRosterForwardedHeaders(app.Configuration);
+
 // API requests get problem+json for errors; pages get friendly error pages.
 app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api =>
 {

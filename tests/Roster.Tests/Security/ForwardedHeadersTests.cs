@@ -1,0 +1,93 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Roster.Tests.Infrastructure;
+
+namespace Roster.Tests.Security;
+
+/// <summary>
+/// Rate limits are per client address. Behind a trusted proxy that address comes from X-Forwarded-For;
+/// from anyone else the header is ignored, so forging it cannot buy more guesses.
+/// </summary>
+public sealed class ForwardedHeadersTests
+{
+    private const int PerMinute = 2;
+
+    [Fact]
+    public async Task Behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit()
+    {
+        await using var app = await StartAsync(trustedProxy: "127.0.0.1");
+        using var client = app.CreateClient();
+
+        Assert.Equal(HttpStatusCode.NotFound, await PreviewAsync(client, "203.0.113.1"));
+        Assert.Equal(HttpStatusCode.NotFound, await PreviewAsync(client, "203.0.113.1"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await PreviewAsync(client, "203.0.113.1"));
+        Assert.Equal(HttpStatusCode.NotFound, await PreviewAsync(client, "203.0.113.2"));
+    }
+
+    [Fact]
+    public async Task Without_trusted_proxies_a_forged_forwarded_address_is_ignored()
+    {
+        await using var app = await StartAsync(trustedProxy: null);
+        using var client = app.CreateClient();
+
+        Assert.Equal(HttpStatusCode.NotFound, await PreviewAsync(client, "203.0.113.1"));
+        Assert.Equal(HttpStatusCode.NotFound, await PreviewAsync(client, "203.0.113.2"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await PreviewAsync(client, "203.0.113.3"));
+    }
+
+    private static async Task<HttpStatusCode> PreviewAsync(HttpClient client, string forwardedFor)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/invitations/{Tokens.Random()}");
+        request.Headers.Add("X-Forwarded-For", forwardedFor);
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+        return response.StatusCode;
+    }
+
+    private static async Task<KestrelApp> StartAsync(string? trustedProxy)
+    {
+        var app = new KestrelApp(trustedProxy);
+        await app.StartAsync();
+        return app;
+    }
+
+    /// <summary>The app on real Kestrel, so requests come from 127.0.0.1 as they would from a local proxy.</summary>
+    private sealed class KestrelApp(string? trustedProxy) : WebApplicationFactory<Program>
+    {
+        private readonly string dataFolder = Directory.CreateTempSubdirectory("roster-forwarded-").FullName;
+        private TestDatabase database = null!;
+
+        public async Task StartAsync()
+        {
+            database = await TestDatabase.CreateAsync();
+            UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+            StartServer();
+        }
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseSetting("Roster:DataFolder", dataFolder);
+            database.Apply(builder);
+            builder.UseSetting("Roster:Email:SmtpHost", "");
+            builder.UseSetting("Roster:SensitiveRequestsPerMinute", PerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (trustedProxy is not null)
+            {
+                builder.UseSetting("Roster:TrustedProxies:0", trustedProxy);
+            }
+        }
+
+        public override async ValueTask DisposeAsync()
+        {
+            await base.DisposeAsync();
+            await database.DisposeAsync();
+            try
+            {
+                Directory.Delete(dataFolder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // SQLite may still hold the file for a moment; the folder is in /tmp.
+            }
+        }
+    }
+}
