@@ -1,9 +1,5 @@
 using System.Net;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Roster.Tests.Infrastructure;
 
 namespace Roster.Tests.Foundation;
@@ -14,25 +10,17 @@ namespace Roster.Tests.Foundation;
 /// </summary>
 public sealed class OutboxTests : IAsyncLifetime
 {
-    private readonly string dataFolder = Directory.CreateTempSubdirectory("roster-outbox-").FullName;
     private readonly LogRecorder logs = new();
-    private WebApplicationFactory<Program> factory = null!;
-    private TestDatabase database = null!;
+    private IsolatedApp factory = null!;
 
-    public async ValueTask InitializeAsync()
-    {
-        database = await TestDatabase.CreateAsync();
-        factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+    public async ValueTask InitializeAsync() => factory = await IsolatedApp.StartAsync(
+        new Dictionary<string, string>
         {
-            builder.UseSetting("Roster:DataFolder", dataFolder);
-            database.Apply(builder);
-            builder.UseSetting("Roster:Email:SmtpHost", "");
-            builder.UseSetting("Roster:SensitiveRequestsPerMinute", "1000");
+            ["Roster:SensitiveRequestsPerMinute"] = "1000",
             // The in-memory test server listens on no address, so links need the configured one.
-            builder.UseSetting("Roster:PublicUrl", "https://roster.example.org");
-            builder.ConfigureTestServices(services => services.AddSingleton<ILoggerProvider>(logs));
-        });
-    }
+            ["Roster:PublicUrl"] = "https://roster.example.org",
+        },
+        logs);
 
     [Fact]
     public async Task Without_SMTP_the_verification_email_is_written_to_the_outbox_and_logged_without_its_link()
@@ -45,7 +33,7 @@ public sealed class OutboxTests : IAsyncLifetime
             TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, register.StatusCode);
 
-        var files = Directory.GetFiles(Path.Combine(dataFolder, "outbox"), "*.eml");
+        var files = Directory.GetFiles(Path.Combine(factory.DataFolder, "outbox"), "*.eml");
         var file = Assert.Single(files);
         var message = await MimeKit.MimeMessage.LoadAsync(file, TestContext.Current.CancellationToken);
         Assert.Equal(email, message.To.Mailboxes.Single().Address);
@@ -55,20 +43,8 @@ public sealed class OutboxTests : IAsyncLifetime
         var logged = Assert.Single(logs.Entries, m => m.Contains(file, StringComparison.Ordinal));
         Assert.Contains(email, logged, StringComparison.Ordinal);
         Assert.DoesNotContain(logs.Entries, m => m.Contains(link.Query, StringComparison.Ordinal));
-        Assert.Equal(!TestDatabase.IsPostgreSql, File.Exists(Path.Combine(dataFolder, "roster.db")));
+        Assert.Equal(!TestDatabase.IsPostgreSql, File.Exists(Path.Combine(factory.DataFolder, "roster.db")));
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await factory.DisposeAsync();
-        await database.DisposeAsync();
-        try
-        {
-            Directory.Delete(dataFolder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // SQLite may still hold the file for a moment; the folder is in /tmp.
-        }
-    }
+    public async ValueTask DisposeAsync() => await factory.DisposeAsync();
 }

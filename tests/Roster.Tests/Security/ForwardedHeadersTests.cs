@@ -1,6 +1,4 @@
 using System.Net;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Roster.Tests.Infrastructure;
 
 namespace Roster.Tests.Security;
@@ -44,50 +42,18 @@ public sealed class ForwardedHeadersTests
         return response.StatusCode;
     }
 
-    private static async Task<KestrelApp> StartAsync(string? trustedProxy)
-    {
-        var app = new KestrelApp(trustedProxy);
-        await app.StartAsync();
-        return app;
-    }
-
     /// <summary>The app on real Kestrel, so requests come from 127.0.0.1 as they would from a local proxy.</summary>
-    private sealed class KestrelApp(string? trustedProxy) : WebApplicationFactory<Program>
+    private static Task<IsolatedApp> StartAsync(string? trustedProxy)
     {
-        private readonly string dataFolder = Directory.CreateTempSubdirectory("roster-forwarded-").FullName;
-        private TestDatabase database = null!;
-
-        public async Task StartAsync()
+        var settings = new Dictionary<string, string>
         {
-            database = await TestDatabase.CreateAsync();
-            UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-            StartServer();
+            ["Roster:SensitiveRequestsPerMinute"] = PerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        if (trustedProxy is not null)
+        {
+            settings["Roster:TrustedProxies:0"] = trustedProxy;
         }
 
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseSetting("Roster:DataFolder", dataFolder);
-            database.Apply(builder);
-            builder.UseSetting("Roster:Email:SmtpHost", "");
-            builder.UseSetting("Roster:SensitiveRequestsPerMinute", PerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            if (trustedProxy is not null)
-            {
-                builder.UseSetting("Roster:TrustedProxies:0", trustedProxy);
-            }
-        }
-
-        public override async ValueTask DisposeAsync()
-        {
-            await base.DisposeAsync();
-            await database.DisposeAsync();
-            try
-            {
-                Directory.Delete(dataFolder, recursive: true);
-            }
-            catch (IOException)
-            {
-                // SQLite may still hold the file for a moment; the folder is in /tmp.
-            }
-        }
+        return IsolatedApp.StartAsync(settings, kestrel: true);
     }
 }

@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Roster.Tests.Infrastructure;
 
 namespace Roster.Tests.Security;
@@ -10,21 +8,12 @@ namespace Roster.Tests.Security;
 public sealed class RateLimitTests : IAsyncLifetime
 {
     private const int PerMinute = 3;
-    private readonly string dataFolder = Directory.CreateTempSubdirectory("roster-ratelimit-").FullName;
-    private WebApplicationFactory<Program> factory = null!;
-    private TestDatabase database = null!;
+    private IsolatedApp factory = null!;
 
-    public async ValueTask InitializeAsync()
+    public async ValueTask InitializeAsync() => factory = await IsolatedApp.StartAsync(new Dictionary<string, string>
     {
-        database = await TestDatabase.CreateAsync();
-        factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
-        {
-            builder.UseSetting("Roster:DataFolder", dataFolder);
-            database.Apply(builder);
-            builder.UseSetting("Roster:Email:SmtpHost", "");
-            builder.UseSetting("Roster:SensitiveRequestsPerMinute", PerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        });
-    }
+        ["Roster:SensitiveRequestsPerMinute"] = PerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    });
 
     [Fact]
     public async Task Api_sign_in_attempts_past_the_limit_get_429_problem_with_a_code()
@@ -55,17 +44,5 @@ public sealed class RateLimitTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await factory.DisposeAsync();
-        await database.DisposeAsync();
-        try
-        {
-            Directory.Delete(dataFolder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // SQLite may still hold the file for a moment; the folder is in /tmp.
-        }
-    }
+    public async ValueTask DisposeAsync() => await factory.DisposeAsync();
 }
