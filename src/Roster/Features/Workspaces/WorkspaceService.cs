@@ -51,26 +51,24 @@ public sealed class WorkspaceService(RosterDbContext db, TimeProvider time)
     }
 
     public async Task<IReadOnlyList<WorkspaceResponse>> ListForUserAsync(Guid userId, CancellationToken cancellationToken) =>
-        await db.Memberships
-            .Where(m => m.UserId == userId)
-            .Join(db.Workspaces, m => m.WorkspaceId, w => w.Id, (m, w) => new { m, w })
-            .OrderBy(x => x.w.Name)
-            .Select(x => new WorkspaceResponse(
-                x.w.Id, x.w.Name, x.m.Permission, db.Memberships.Count(o => o.WorkspaceId == x.w.Id), x.w.CreatedAt))
-            .ToListAsync(cancellationToken);
+        await WorkspacesOf(userId, workspaceId: null).ToListAsync(cancellationToken);
 
     public async Task<WorkspaceResponse?> GetForMemberAsync(Guid workspaceId, Guid userId, CancellationToken cancellationToken) =>
-        await db.Memberships
-            .Where(m => m.UserId == userId && m.WorkspaceId == workspaceId)
-            .Join(db.Workspaces, m => m.WorkspaceId, w => w.Id, (m, w) => new { m, w })
-            .Select(x => new WorkspaceResponse(
-                x.w.Id, x.w.Name, x.m.Permission, db.Memberships.Count(o => o.WorkspaceId == x.w.Id), x.w.CreatedAt))
-            .SingleOrDefaultAsync(cancellationToken);
+        await WorkspacesOf(userId, workspaceId).SingleOrDefaultAsync(cancellationToken);
 
     /// <summary>Remembers the workspace the user opened, so the dashboard opens it next time.</summary>
     public Task RememberLastUsedAsync(Guid userId, Guid workspaceId, CancellationToken cancellationToken) =>
         db.Users.Where(u => u.Id == userId && u.LastWorkspaceId != workspaceId)
             .ExecuteUpdateAsync(setters => setters.SetProperty(u => u.LastWorkspaceId, workspaceId), cancellationToken);
+
+    /// <summary>The user's workspaces (or one of them) as they see them: with their permission and the member count, by name.</summary>
+    private IQueryable<WorkspaceResponse> WorkspacesOf(Guid userId, Guid? workspaceId) =>
+        db.Memberships
+            .Where(m => m.UserId == userId && (workspaceId == null || m.WorkspaceId == workspaceId))
+            .Join(db.Workspaces, m => m.WorkspaceId, w => w.Id, (m, w) => new { Membership = m, Workspace = w })
+            .OrderBy(x => x.Workspace.Name)
+            .Select(x => new WorkspaceResponse(
+                x.Workspace.Id, x.Workspace.Name, x.Membership.Permission, db.Memberships.Count(o => o.WorkspaceId == x.Workspace.Id), x.Workspace.CreatedAt));
 
     private async Task<Workspace> CreateWithAdminAsync(Guid userId, string name, CancellationToken cancellationToken)
     {

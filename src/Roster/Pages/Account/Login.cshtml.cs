@@ -34,14 +34,16 @@ public sealed class LoginModel(SignInManager<User> signInManager, SignInCompleti
             return Page();
         }
 
-        var result = await signInManager.PasswordSignInAsync(Email.Trim(), Password, isPersistent: true, lockoutOnFailure: true);
+        var user = await signInManager.UserManager.FindByEmailAsync(Email.Trim());
+        var result = user is null
+            ? Microsoft.AspNetCore.Identity.SignInResult.Failed
+            : await signInManager.PasswordSignInAsync(user, Password, isPersistent: true, lockoutOnFailure: true);
         if (!result.Succeeded)
         {
             ModelState.AddModelError("", FailureMessage);
             return Page();
         }
 
-        var user = await signInManager.UserManager.FindByEmailAsync(Email.Trim());
         return await CompleteAsync(user!, cancellationToken);
     }
 }

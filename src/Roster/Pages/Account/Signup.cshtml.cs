@@ -47,7 +47,7 @@ public sealed class SignupModel(
             // The address has an account. If the password is theirs, this is simply a sign-in. Otherwise the
             // owner is told by email, and the page answers as it would for a failed sign-in: it never says
             // "this address is taken" (sign-up is also rate limited per client).
-            var signIn = await signInManager.PasswordSignInAsync(email, Password, isPersistent: true, lockoutOnFailure: true);
+            var signIn = await signInManager.PasswordSignInAsync(existing, Password, isPersistent: true, lockoutOnFailure: true);
             if (signIn.Succeeded)
             {
                 return await CompleteAsync(existing, cancellationToken);

@@ -32,13 +32,19 @@ public abstract class WorkspacePageModel(WorkspaceService workspaces, UserManage
     protected async Task<bool> LoadHeaderAsync(CancellationToken cancellationToken)
     {
         var user = await users.GetUserAsync(User);
-        var workspace = user is null ? null : await Workspaces.GetForMemberAsync(WorkspaceId, user.Id, cancellationToken);
-        if (user is null || workspace is null)
+        if (user is null)
         {
             return false;
         }
 
-        Header = new WorkspaceHeader(workspace, await Workspaces.ListForUserAsync(user.Id, cancellationToken), user);
+        // The switcher's list already holds this workspace, with the caller's permission and the member count.
+        var workspaces = await Workspaces.ListForUserAsync(user.Id, cancellationToken);
+        if (workspaces.FirstOrDefault(w => w.Id == WorkspaceId) is not { } workspace)
+        {
+            return false;
+        }
+
+        Header = new WorkspaceHeader(workspace, workspaces, user);
         return true;
     }
 }
