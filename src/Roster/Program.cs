@@ -1,8 +1,11 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
+using Roster.Features.Access;
 using Roster.Features.Accounts;
+using Roster.Features.ApiKeys;
 using Roster.Features.Invitations;
 using Roster.Features.Members;
+using Roster.Features.Permissions;
 using Roster.Features.Workspaces;
 using Roster.Infrastructure.Authorization;
 using Roster.Infrastructure.Data;
@@ -18,6 +21,7 @@ var rosterSection = builder.Configuration.GetSection("Roster");
 builder.Services.Configure<RosterOptions>(rosterSection);
 builder.Services.Configure<InvitationOptions>(rosterSection.GetSection("Invitations"));
 builder.Services.Configure<EmailOptions>(rosterSection.GetSection("Email"));
+builder.Services.Configure<MenuOptions>(options => rosterSection.GetSection("Menus").Bind(options.Items));
 var dataFolder = new DataFolder(rosterSection["DataFolder"] ?? "data");
 builder.Services.AddSingleton(dataFolder);
 builder.Services.AddSingleton(TimeProvider.System);
@@ -42,10 +46,16 @@ builder.Services.AddIdentityApiEndpoints<User>(options =>
     })
     .AddPasswordValidator<CommonPasswordValidator>()
     .AddEntityFrameworkStores<RosterDbContext>();
+builder.Services.AddAuthentication()
+    .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyPrincipal.Scheme, null)
+    .AddPolicyScheme(RosterAuthentication.Scheme, null, scheme => scheme.ForwardDefaultSelector = context =>
+        ApiKeyAuthenticationHandler.CarriesApiKey(context.Request) ? ApiKeyPrincipal.Scheme : RosterAuthentication.IdentityBearerOrCookieScheme);
 builder.Services.Configure<Microsoft.AspNetCore.Authentication.AuthenticationOptions>(authentication =>
 {
-    // Requests authenticate with a bearer token or the cookie (Identity's composite scheme); a challenge
-    // goes to the cookie handler, which sends pages to /login and answers 401 on the API.
+    // Requests authenticate with a workspace API key, or else a bearer token or the cookie (Identity's composite
+    // scheme); a challenge goes to the cookie handler, which sends pages to /login and answers 401 on the API.
+    authentication.DefaultScheme = RosterAuthentication.Scheme;
+    authentication.DefaultAuthenticateScheme = RosterAuthentication.Scheme;
     authentication.DefaultChallengeScheme = IdentityConstants.ApplicationScheme;
     authentication.DefaultForbidScheme = IdentityConstants.ApplicationScheme;
 });
@@ -84,9 +94,13 @@ else
 }
 
 // Features.
+builder.Services.AddSingleton<MenuCatalog>();
+builder.Services.AddScoped<PermissionService>();
 builder.Services.AddScoped<WorkspaceService>();
 builder.Services.AddScoped<MemberService>();
 builder.Services.AddScoped<InvitationService>();
+builder.Services.AddScoped<AccessService>();
+builder.Services.AddScoped<ApiKeyService>();
 builder.Services.AddSingleton<PublicUrls>();
 builder.Services.AddHttpContextAccessor();
 
@@ -162,6 +176,9 @@ var api = app.MapGroup("/api/v1").AddEndpointFilter<ApiAntiforgeryFilter>();
 api.MapAccountsApi();
 api.MapWorkspacesApi();
 api.MapMembersApi();
+api.MapPermissionsApi();
+api.MapAccessApi();
+api.MapApiKeysApi();
 api.MapInvitationsApi();
 
 // The dashboard.

@@ -21,7 +21,7 @@ public sealed class InvitationLinksApiTests(RosterApp app)
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
         Assert.Equal(
-            ["expiresAt", "id", "maxUses", "permission", "url", "uses"],
+            ["expiresAt", "id", "maxUses", "permission", "permissionId", "url", "uses"],
             body.EnumerateObject().Select(property => property.Name).Order(StringComparer.Ordinal));
         var id = body.GetProperty("id").GetGuid();
         Assert.Equal($"/api/v1/workspaces/{workspace.Id}/invitation-links/{id}", response.Headers.Location?.OriginalString);
@@ -118,7 +118,7 @@ public sealed class InvitationLinksApiTests(RosterApp app)
         var links = JsonDocument.Parse(text).RootElement.EnumerateArray().ToList();
         Assert.Equal([newer.Id, older.Id], links.Select(link => link.GetProperty("id").GetGuid()));
         Assert.All(links, link => Assert.Equal(
-            ["allowedDomains", "createdAt", "createdBy", "createdByName", "expiresAt", "fingerprint", "id", "maxUses", "permission", "revokedAt", "status", "uses"],
+            ["allowedDomains", "createdAt", "createdBy", "createdByName", "expiresAt", "fingerprint", "id", "maxUses", "permission", "permissionId", "revokedAt", "status", "uses"],
             link.EnumerateObject().Select(property => property.Name).Order(StringComparer.Ordinal)));
 
         var listed = links[1];

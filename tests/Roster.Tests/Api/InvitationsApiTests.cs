@@ -20,7 +20,7 @@ public sealed class InvitationsApiTests(RosterApp app)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
         Assert.Equal(
-            ["expiresAt", "permission", "workspaceId", "workspaceName"],
+            ["allowedDomains", "expiresAt", "permission", "permissionId", "workspaceId", "workspaceName"],
             body.EnumerateObject().Select(property => property.Name).Order(StringComparer.Ordinal));
         Assert.Equal(workspace.Id, body.GetProperty("workspaceId").GetGuid());
         Assert.Equal(workspace.Name, body.GetProperty("workspaceName").GetString());

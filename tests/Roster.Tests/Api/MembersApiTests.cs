@@ -21,10 +21,14 @@ public sealed class MembersApiTests(RosterApp app)
         using var response = await admin.Client.GetAsync(new Uri($"/api/v1/workspaces/{workspace.Id}/members", UriKind.Relative), TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var members = (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).EnumerateArray().ToList();
+        var page = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        Assert.Equal(["items", "next", "total"], page.EnumerateObject().Select(property => property.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(2, page.GetProperty("total").GetInt32());
+        Assert.Equal(JsonValueKind.Null, page.GetProperty("next").ValueKind);
+        var members = page.GetProperty("items").EnumerateArray().ToList();
         Assert.Equal(2, members.Count);
         Assert.All(members, member => Assert.Equal(
-            ["email", "invitationLinkFingerprint", "invitationLinkId", "joinedAt", "name", "permission", "userId"],
+            ["email", "invitationLinkFingerprint", "invitationLinkId", "joinedAt", "name", "permission", "permissionId", "source", "userId"],
             member.EnumerateObject().Select(property => property.Name).Order(StringComparer.Ordinal)));
 
         var first = members[0];

@@ -3,6 +3,7 @@ using System.Text;
 using Roster.Features.Invitations;
 using Roster.Features.Members;
 using Roster.Features.Workspaces;
+using Roster.Infrastructure.Web;
 
 namespace Roster.Tests.Infrastructure;
 
@@ -32,8 +33,9 @@ public static class ApiClient
     public static async Task<InvitationLinkResponse> GetLinkAsync(this HttpClient client, Guid workspaceId, Guid linkId) =>
         (await client.ListLinksAsync(workspaceId)).Single(link => link.Id == linkId);
 
-    public static Task<List<MemberResponse>> ListMembersAsync(this HttpClient client, Guid workspaceId) =>
-        GetAsync<List<MemberResponse>>(client, $"/api/v1/workspaces/{workspaceId}/members");
+    /// <summary>Every member (one page of up to 200, which is all a test workspace has).</summary>
+    public static async Task<List<MemberResponse>> ListMembersAsync(this HttpClient client, Guid workspaceId) =>
+        [.. (await GetAsync<Page<MemberResponse>>(client, $"/api/v1/workspaces/{workspaceId}/members?limit=200")).Items];
 
     public static Task<HttpResponseMessage> AcceptAsync(this HttpClient client, string token) =>
         client.PostAsync(new Uri($"/api/v1/invitations/{token}/accept", UriKind.Relative), content: null, TestContext.Current.CancellationToken);

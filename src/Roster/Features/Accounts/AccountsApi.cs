@@ -36,6 +36,6 @@ public static class AccountsApi
         }
 
         var list = await workspaces.ListForUserAsync(userId, cancellationToken);
-        return TypedResults.Ok(new MeResponse(user.Id, user.Email ?? "", user.Name, user.EmailConfirmed, list));
+        return TypedResults.Ok(new MeResponse(user.Id, user.Email ?? "", user.Name, user.EmailConfirmed, list.Select(w => w.ToResponse()).ToList()));
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Roster.Features.Invitations;
 using Roster.Features.Workspaces;
+using Roster.Infrastructure.Authorization;
 
 namespace Roster.Features.Accounts;
 
@@ -18,7 +19,8 @@ public sealed class SignInCompletion(InvitationService invitations, WorkspaceSer
     {
         if (!string.IsNullOrEmpty(invitationToken))
         {
-            var accepted = await invitations.AcceptAsync(invitationToken, user.Id, cancellationToken);
+            var accepted = await invitations.AcceptAsync(
+                Actor.ForUser(user.Id, url.ActionContext.HttpContext.Connection.RemoteIpAddress?.ToString()), invitationToken, cancellationToken);
             if (accepted.IsSuccess)
             {
                 var joined = accepted.Value;

@@ -12,6 +12,13 @@ public static class InvitationErrors
     public static readonly Error AlreadyMember = new("invitation.already_member", "You are already a member of this workspace.", ErrorKind.Conflict);
     public static readonly Error DomainNotAllowed = new("invitation.domain_not_allowed", "This invitation link is limited to other email domains.", ErrorKind.Forbidden);
     public static readonly Error EmailUnverified = new("invitation.email_unverified", "Verify your email address before using a link limited to email domains.", ErrorKind.Forbidden);
+    public static readonly Error PermissionRemoved = new(
+        "invitation.permission_removed", "The permission this link grants was deleted by an Admin.", ErrorKind.Gone);
+
+    // SPEC section 3: a link cannot outlive its creator's rights.
+    public static readonly Error CreatorLostRights = new(
+        "invitation.creator_lost_rights", "The person who created this link can no longer invite people to the workspace.", ErrorKind.Gone);
+
     public static readonly Error LinkNotFound = new("invitation_link.not_found", "No such invitation link in this workspace.", ErrorKind.NotFound);
 
     public static Error ForStatus(InvitationLinkStatus status) => status switch
@@ -19,6 +26,7 @@ public static class InvitationErrors
         InvitationLinkStatus.Expired => Expired,
         InvitationLinkStatus.Revoked => Revoked,
         InvitationLinkStatus.UsedUp => UsedUp,
+        InvitationLinkStatus.Inactive => CreatorLostRights,
         _ => NotFound,
     };
 }

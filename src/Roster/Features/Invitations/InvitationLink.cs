@@ -15,7 +15,7 @@ public sealed class InvitationLink
     public InvitationLink(
         Guid workspaceId,
         string tokenHash,
-        string permission,
+        Guid permissionId,
         Guid createdByUserId,
         DateTimeOffset createdAt,
         DateTimeOffset expiresAt,
@@ -25,7 +25,7 @@ public sealed class InvitationLink
         Id = Guid.CreateVersion7(createdAt);
         WorkspaceId = workspaceId;
         TokenHash = tokenHash;
-        Permission = permission;
+        PermissionId = permissionId;
         CreatedByUserId = createdByUserId;
         CreatedAt = createdAt;
         ExpiresAt = expiresAt;
@@ -39,7 +39,11 @@ public sealed class InvitationLink
 
     public string TokenHash { get; private set; } = "";
 
-    public string Permission { get; private set; } = "";
+    /// <summary>
+    /// The permission the link grants. Null once an Admin deleted that permission: the link then refuses everyone
+    /// (<c>invitation.permission_removed</c>) rather than grant something else.
+    /// </summary>
+    public Guid? PermissionId { get; private set; }
 
     public Guid CreatedByUserId { get; private set; }
 
@@ -100,4 +104,7 @@ public enum InvitationLinkStatus
     Expired,
     Revoked,
     UsedUp,
+
+    /// <summary>Its permission was deleted, or its creator is no longer an Admin: it refuses everyone (SPEC section 3).</summary>
+    Inactive,
 }

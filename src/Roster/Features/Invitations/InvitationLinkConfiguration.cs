@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Roster.Features.Permissions;
 using Roster.Features.Workspaces;
 
 namespace Roster.Features.Invitations;
@@ -11,10 +12,10 @@ internal sealed class InvitationLinkConfiguration : IEntityTypeConfiguration<Inv
         builder.Property(l => l.TokenHash).HasMaxLength(64);
         builder.HasIndex(l => l.TokenHash).IsUnique();
         builder.HasIndex(l => l.WorkspaceId);
-        builder.Property(l => l.Permission).HasMaxLength(64);
         builder.Property(l => l.AllowedDomains).HasMaxLength(2048);
         builder.Ignore(l => l.AllowedDomainList);
         builder.Ignore(l => l.Fingerprint);
+        builder.HasOne<Permission>().WithMany().HasForeignKey(l => l.PermissionId).OnDelete(DeleteBehavior.SetNull);
         builder.HasOne<Workspace>().WithMany().HasForeignKey(l => l.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -5,32 +5,47 @@ using Microsoft.Extensions.Options;
 using Roster.Features.Accounts;
 using Roster.Features.Members;
 using Roster.Features.Permissions;
+using Roster.Infrastructure.Authorization;
 using Roster.Infrastructure.Data;
 using Roster.Infrastructure.Errors;
 using Roster.Infrastructure.Security;
 
 namespace Roster.Features.Invitations;
 
-/// <summary>A link found by its token, with its workspace's name for the landing page.</summary>
-public sealed record FoundInvitation(InvitationLink Link, string WorkspaceName);
+/// <summary>
+/// A link found by its token, with what its landing page shows: the workspace's name, the permission it grants
+/// (null once deleted) and whether its creator still administers the workspace.
+/// </summary>
+public sealed record FoundInvitation(InvitationLink Link, string WorkspaceName, PermissionSnapshot? Permission, bool CreatorAdministers);
 
-public sealed record CreatedInvitationLink(InvitationLink Link, string Token);
+/// <summary>
+/// The one answer to "can this person accept this link now", which the landing page, the API preview, the API
+/// accept and every sign-in completion render. <see cref="Invitation"/> is null for an unknown link;
+/// <see cref="Problem"/> is null when the person may join; <see cref="ExistingPermission"/> is their permission
+/// when they already belong to the workspace.
+/// </summary>
+public sealed record InvitationVerdict(FoundInvitation? Invitation, Error? Problem, PermissionSnapshot? ExistingPermission)
+{
+    public bool CanJoin => Problem is null && Invitation is not null;
+}
 
-public sealed partial class InvitationService(RosterDbContext db, TimeProvider time, IOptions<InvitationOptions> options)
+public sealed record CreatedInvitationLink(InvitationLink Link, PermissionSnapshot Permission, string Token);
+
+public sealed partial class InvitationService(
+    RosterDbContext db, MemberService members, PermissionService permissions, TimeProvider time, IOptions<InvitationOptions> options)
 {
     public const int MaxUsesLimit = 10_000;
     public const int MaxAllowedDomains = 20;
 
+    /// <summary>
+    /// Creates a link. Errors: <c>validation_failed</c> on <c>permission</c> (not one of the workspace's),
+    /// <c>expiresInDays</c>, <c>maxUses</c>, <c>allowedDomains</c>.
+    /// </summary>
     public async Task<Result<CreatedInvitationLink>> CreateLinkAsync(
-        Guid workspaceId, Guid creatorId, CreateInvitationLinkRequest request, CancellationToken cancellationToken)
+        Actor actor, Guid workspaceId, CreateInvitationLinkRequest request, CancellationToken cancellationToken)
     {
         var fields = new Dictionary<string, string[]>();
         var settings = options.Value;
-        if (!BuiltInPermissions.TryNormalize(request.Permission, out var permission))
-        {
-            fields["permission"] = [$"Choose one of: {string.Join(", ", BuiltInPermissions.All)}."];
-        }
-
         var expiresInDays = request.ExpiresInDays ?? settings.DefaultExpiryDays;
         if (expiresInDays < 1 || expiresInDays > settings.MaxExpiryDays)
         {
@@ -48,35 +63,50 @@ public sealed partial class InvitationService(RosterDbContext db, TimeProvider t
             fields["allowedDomains"] = [domainError];
         }
 
+        var permission = await permissions.ResolveAsync(workspaceId, request.Permission, cancellationToken);
+        if (permission is null)
+        {
+            fields["permission"] = PermissionErrors.Unknown("permission").Fields!["permission"];
+        }
+
         if (fields.Count > 0)
         {
             return Error.Validation(fields);
         }
 
-        // An Admin link hands over the whole workspace: unless the Admin asks otherwise, it works once.
-        var maxUses = request.MaxUses ?? (permission == BuiltInPermissions.Admin ? 1 : null);
+        // A link that hands over administration works once unless the Admin asks otherwise.
+        var maxUses = request.MaxUses ?? (PermissionEvaluator.IsSingleUseByDefault(permission!) ? 1 : null);
         var now = time.GetUtcNowForStorage();
         var token = SecretToken.Create();
         var link = new InvitationLink(
-            workspaceId, SecretToken.Hash(token), permission, creatorId, now, now.AddDays(expiresInDays), maxUses, domains);
+            workspaceId, SecretToken.Hash(token), permission!.Id, actor.RequiredUserId, now, now.AddDays(expiresInDays), maxUses, domains);
         db.InvitationLinks.Add(link);
         await db.SaveChangesAsync(cancellationToken);
-        return new CreatedInvitationLink(link, token);
+        return new CreatedInvitationLink(link, permission, token);
     }
 
     public async Task<IReadOnlyList<InvitationLinkResponse>> ListLinksAsync(Guid workspaceId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var rows = await db.InvitationLinks
+        var rows = await db.InvitationLinks.AsNoTracking()
             .Where(l => l.WorkspaceId == workspaceId)
             .OrderByDescending(l => l.CreatedAt)
-            .Join(db.Users, l => l.CreatedByUserId, u => u.Id, (l, u) => new { Link = l, Creator = new { u.Name, u.Email } })
-            .AsNoTracking()
+            .Select(l => new
+            {
+                Link = l,
+                Creator = db.Users.Where(u => u.Id == l.CreatedByUserId).Select(u => new { u.Name, u.Email }).First(),
+                PermissionName = db.Permissions.Where(p => p.Id == l.PermissionId).Select(p => p.Name).FirstOrDefault(),
+                CreatorAdministers = db.Memberships
+                    .Where(m => m.WorkspaceId == l.WorkspaceId && m.UserId == l.CreatedByUserId)
+                    .Join(db.Permissions, m => m.PermissionId, p => p.Id, (m, p) => p)
+                    .Any(PermissionQueries.Administers),
+            })
             .ToListAsync(cancellationToken);
         return rows.Select(row => new InvitationLinkResponse(
                 row.Link.Id,
                 row.Link.Fingerprint,
-                row.Link.Permission,
+                row.PermissionName,
+                row.Link.PermissionId,
                 row.Link.CreatedByUserId,
                 User.DisplayNameOf(row.Creator.Name, row.Creator.Email),
                 row.Link.CreatedAt,
@@ -84,12 +114,12 @@ public sealed partial class InvitationService(RosterDbContext db, TimeProvider t
                 row.Link.MaxUses,
                 row.Link.Uses,
                 row.Link.AllowedDomainList,
-                row.Link.StatusAt(now).ToApiName(),
+                StatusOf(row.Link, row.PermissionName is not null, row.CreatorAdministers, now).ToApiName(),
                 row.Link.RevokedAt))
             .ToList();
     }
 
-    public async Task<Result<InvitationLink>> RevokeLinkAsync(Guid workspaceId, Guid linkId, Guid userId, CancellationToken cancellationToken)
+    public async Task<Result<InvitationLink>> RevokeLinkAsync(Actor actor, Guid workspaceId, Guid linkId, CancellationToken cancellationToken)
     {
         var link = await db.InvitationLinks.SingleOrDefaultAsync(l => l.Id == linkId && l.WorkspaceId == workspaceId, cancellationToken);
         if (link is null)
@@ -97,64 +127,106 @@ public sealed partial class InvitationService(RosterDbContext db, TimeProvider t
             return InvitationErrors.LinkNotFound;
         }
 
-        link.Revoke(userId, time.GetUtcNowForStorage());
+        link.Revoke(actor.RequiredUserId, time.GetUtcNowForStorage());
         await db.SaveChangesAsync(cancellationToken);
         return link;
     }
 
-    /// <summary>Finds a link by its token whatever its state; null for an unknown or malformed token.</summary>
-    public async Task<FoundInvitation?> FindAsync(string? token, CancellationToken cancellationToken)
+    /// <summary>
+    /// The verdict for a token and (when signed in) a person, checked in one order everywhere: unknown; expired,
+    /// revoked, used up; its permission deleted; its creator no longer an Admin; already a member; the email's
+    /// domain (a verified address when the link is restricted). Reading never consumes the link.
+    /// </summary>
+    public async Task<InvitationVerdict> CheckAsync(string? token, Guid? userId, CancellationToken cancellationToken)
     {
         if (!SecretToken.HasValidShape(token))
         {
-            return null;
+            return new InvitationVerdict(null, InvitationErrors.NotFound, null);
         }
 
         var hash = SecretToken.Hash(token!);
-        return await db.InvitationLinks
+        var row = await db.InvitationLinks.AsNoTracking()
             .Where(l => l.TokenHash == hash)
-            .Join(db.Workspaces, l => l.WorkspaceId, w => w.Id, (l, w) => new FoundInvitation(l, w.Name))
-            .AsNoTracking()
+            .Join(db.Workspaces, l => l.WorkspaceId, w => w.Id, (l, w) => new { Link = l, WorkspaceName = w.Name })
             .SingleOrDefaultAsync(cancellationToken);
-    }
-
-    /// <summary>What the link grants, or why it cannot be used. Reading a link never consumes it.</summary>
-    public async Task<Result<FoundInvitation>> PreviewAsync(string? token, CancellationToken cancellationToken)
-    {
-        var found = await FindAsync(token, cancellationToken);
-        if (found is null)
+        if (row is null)
         {
-            return InvitationErrors.NotFound;
+            return new InvitationVerdict(null, InvitationErrors.NotFound, null);
         }
 
-        var status = found.Link.StatusAt(time.GetUtcNow());
-        return status == InvitationLinkStatus.Active ? found : InvitationErrors.ForStatus(status);
+        var link = row.Link;
+
+        // The permissions of the link, of its creator and of the person, in one read.
+        var creatorId = link.CreatedByUserId;
+        var held = await db.Memberships.AsNoTracking()
+            .Where(m => m.WorkspaceId == link.WorkspaceId && (m.UserId == creatorId || m.UserId == userId))
+            .Join(db.Permissions, m => m.PermissionId, p => p.Id, (m, p) => new { m.UserId, Permission = new PermissionSnapshot(p.Id, p.Name, p.Kind, p.Grants) })
+            .ToListAsync(cancellationToken);
+        var granted = link.PermissionId is { } permissionId
+            ? await db.Permissions.AsNoTracking().Where(p => p.Id == permissionId)
+                .Select(p => new PermissionSnapshot(p.Id, p.Name, p.Kind, p.Grants)).SingleOrDefaultAsync(cancellationToken)
+            : null;
+        var creatorAdministers = held.Any(h => h.UserId == creatorId && PermissionEvaluator.CanAdminister(h.Permission));
+        var found = new FoundInvitation(link, row.WorkspaceName, granted, creatorAdministers);
+        var existing = userId is null ? null : held.FirstOrDefault(h => h.UserId == userId)?.Permission;
+
+        var status = link.StatusAt(time.GetUtcNow());
+        if (status != InvitationLinkStatus.Active)
+        {
+            return new InvitationVerdict(found, InvitationErrors.ForStatus(status), existing);
+        }
+
+        if (granted is null)
+        {
+            return new InvitationVerdict(found, InvitationErrors.PermissionRemoved, existing);
+        }
+
+        if (!creatorAdministers)
+        {
+            return new InvitationVerdict(found, InvitationErrors.CreatorLostRights, existing);
+        }
+
+        if (userId is null)
+        {
+            return new InvitationVerdict(found, null, null);
+        }
+
+        if (existing is not null)
+        {
+            return new InvitationVerdict(found, InvitationErrors.AlreadyMember, existing);
+        }
+
+        if (link.AllowedDomains.Length > 0)
+        {
+            var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
+                .Select(u => new { u.Email, u.EmailConfirmed }).SingleOrDefaultAsync(cancellationToken);
+            var problem = user is null ? InvitationErrors.EmailUnverified : CheckEmail(link, user.Email, user.EmailConfirmed);
+            if (problem is not null)
+            {
+                return new InvitationVerdict(found, problem, null);
+            }
+        }
+
+        return new InvitationVerdict(found, null, null);
     }
 
     /// <summary>
-    /// Joins the user to the link's workspace. One transaction: the use is counted by a conditional update,
-    /// so concurrent accepts on any number of app instances never exceed the link's maximum uses.
+    /// Joins the person to the link's workspace when <see cref="CheckAsync"/> allows it. One transaction: the use
+    /// is counted by a conditional update (so concurrent accepts on any number of app instances never exceed the
+    /// link's maximum uses), then the membership is written by <see cref="MemberService.AddAsync"/>.
+    /// Errors: every code of the verdict.
     /// </summary>
-    public async Task<Result<AcceptInvitationResponse>> AcceptAsync(string? token, Guid userId, CancellationToken cancellationToken)
+    public async Task<Result<AcceptInvitationResponse>> AcceptAsync(Actor actor, string? token, CancellationToken cancellationToken)
     {
-        var preview = await PreviewAsync(token, cancellationToken);
-        if (!preview.IsSuccess)
+        var userId = actor.RequiredUserId;
+        var verdict = await CheckAsync(token, userId, cancellationToken);
+        if (!verdict.CanJoin)
         {
-            return preview.Error!;
+            return verdict.Problem!;
         }
 
-        var (link, workspaceName) = preview.Value;
-        var user = await db.Users.AsNoTracking().SingleAsync(u => u.Id == userId, cancellationToken);
-        if (CheckEmail(link, user) is { } emailError)
-        {
-            return emailError;
-        }
-
-        if (await db.Memberships.AnyAsync(m => m.WorkspaceId == link.WorkspaceId && m.UserId == userId, cancellationToken))
-        {
-            return InvitationErrors.AlreadyMember;
-        }
-
+        var link = verdict.Invitation!.Link;
+        var permission = verdict.Invitation.Permission!;
         var now = time.GetUtcNowForStorage();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var counted = await db.InvitationLinks
@@ -162,50 +234,49 @@ public sealed partial class InvitationService(RosterDbContext db, TimeProvider t
             .ExecuteUpdateAsync(setters => setters.SetProperty(l => l.Uses, l => l.Uses + 1), cancellationToken);
         if (counted == 0)
         {
-            // Another accept took the last use (or the link was revoked) since the preview: say which.
+            // Another accept took the last use (or the link was revoked) since the verdict: say which.
             await transaction.RollbackAsync(cancellationToken);
             var current = await db.InvitationLinks.AsNoTracking().SingleAsync(l => l.Id == link.Id, cancellationToken);
             return InvitationErrors.ForStatus(current.StatusAt(now));
         }
 
-        db.Memberships.Add(new Membership(link.WorkspaceId, userId, link.Permission, now, link.Id));
-        await db.Users.Where(u => u.Id == userId)
-            .ExecuteUpdateAsync(setters => setters.SetProperty(u => u.LastWorkspaceId, link.WorkspaceId), cancellationToken);
-        try
+        var added = await members.AddAsync(actor, link.WorkspaceId, userId, permission.Id, MembershipSource.InvitationLink, link.Id, cancellationToken);
+        if (!added.IsSuccess)
         {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            // The same person accepted twice at once: the membership key refused the second, and its use is
-            // rolled back with it. Any other failure is a bug and goes on up.
+            // Its use is rolled back with it.
             await transaction.RollbackAsync(cancellationToken);
-            db.ChangeTracker.Clear();
-            if (await db.Memberships.AnyAsync(m => m.WorkspaceId == link.WorkspaceId && m.UserId == userId, cancellationToken))
-            {
-                return InvitationErrors.AlreadyMember;
-            }
-
-            throw;
+            return added.Error == MemberErrors.AlreadyMember ? InvitationErrors.AlreadyMember : added.Error!;
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return new AcceptInvitationResponse(link.WorkspaceId, workspaceName, link.Permission);
+        return new AcceptInvitationResponse(link.WorkspaceId, verdict.Invitation.WorkspaceName, permission.Name, permission.Id);
     }
 
     /// <summary>
-    /// Whether the user's email suits the link. A domain restriction trusts the email address, so it needs an
+    /// Whether an email address suits the link. A domain restriction trusts the email address, so it needs an
     /// address the person has proven they own.
     /// </summary>
-    public static Error? CheckEmail(InvitationLink link, User user) =>
+    public static Error? CheckEmail(InvitationLink link, string? email, bool emailConfirmed) =>
         link.AllowedDomains.Length == 0 ? null
-        : !link.AllowsEmail(user.Email ?? "") ? InvitationErrors.DomainNotAllowed
-        : !user.EmailConfirmed ? InvitationErrors.EmailUnverified
+        : !link.AllowsEmail(email ?? "") ? InvitationErrors.DomainNotAllowed
+        : !emailConfirmed ? InvitationErrors.EmailUnverified
         : null;
+
+    private static InvitationLinkStatus StatusOf(InvitationLink link, bool permissionExists, bool creatorAdministers, DateTimeOffset now) =>
+        link.StatusAt(now) is var status && status != InvitationLinkStatus.Active ? status
+        : !permissionExists || !creatorAdministers ? InvitationLinkStatus.Inactive
+        : InvitationLinkStatus.Active;
 
     private static List<string> NormalizeDomains(IReadOnlyList<string>? input, out string? error)
     {
         error = null;
+        if (input is { Count: > MaxAllowedDomains * 2 })
+        {
+            // Counted before any work: a huge list is refused at once, not deduplicated first.
+            error = $"At most {MaxAllowedDomains} domains.";
+            return [];
+        }
+
         var domains = new List<string>();
         foreach (var raw in input ?? [])
         {

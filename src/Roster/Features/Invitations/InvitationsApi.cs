@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Roster.Infrastructure.Authorization;
 using Roster.Infrastructure.Errors;
@@ -14,6 +13,7 @@ public static class InvitationsApi
             .RequireAuthorization(WorkspacePolicies.Admin);
         links.MapGet("/", ListLinksAsync);
         links.MapPost("/", CreateLinkAsync);
+        links.MapGet("/{linkId:guid}", GetLinkAsync);
         links.MapDelete("/{linkId:guid}", RevokeLinkAsync);
 
         // The token is the credential here, so these routes are rate limited per client.
@@ -27,49 +27,58 @@ public static class InvitationsApi
         Guid workspaceId, InvitationService invitations, CancellationToken cancellationToken) =>
         TypedResults.Ok(await invitations.ListLinksAsync(workspaceId, cancellationToken));
 
+    private static async Task<Results<Ok<InvitationLinkResponse>, ProblemHttpResult>> GetLinkAsync(
+        Guid workspaceId, Guid linkId, InvitationService invitations, CancellationToken cancellationToken) =>
+        (await invitations.ListLinksAsync(workspaceId, cancellationToken)).FirstOrDefault(link => link.Id == linkId) is { } found
+            ? TypedResults.Ok(found)
+            : InvitationErrors.LinkNotFound.ToProblem();
+
     private static async Task<Results<Created<CreatedInvitationLinkResponse>, ProblemHttpResult>> CreateLinkAsync(
         Guid workspaceId,
         CreateInvitationLinkRequest request,
-        ClaimsPrincipal principal,
+        HttpContext http,
         InvitationService invitations,
         PublicUrls urls,
         CancellationToken cancellationToken)
     {
-        var result = await invitations.CreateLinkAsync(workspaceId, principal.UserId(), request, cancellationToken);
+        var result = await invitations.CreateLinkAsync(Actor.From(http), workspaceId, request, cancellationToken);
         if (!result.IsSuccess)
         {
             return result.Error!.ToProblem();
         }
 
-        var (link, token) = result.Value;
-        var response = new CreatedInvitationLinkResponse(link.Id, urls.Invitation(token), link.Permission, link.ExpiresAt, link.MaxUses, link.Uses);
+        var (link, permission, token) = result.Value;
+        var response = new CreatedInvitationLinkResponse(
+            link.Id, urls.Invitation(token), permission.Name, permission.Id, link.ExpiresAt, link.MaxUses, link.Uses);
         return TypedResults.Created($"/api/v1/workspaces/{workspaceId}/invitation-links/{link.Id}", response);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RevokeLinkAsync(
-        Guid workspaceId, Guid linkId, ClaimsPrincipal principal, InvitationService invitations, CancellationToken cancellationToken)
+        Guid workspaceId, Guid linkId, HttpContext http, InvitationService invitations, CancellationToken cancellationToken)
     {
-        var result = await invitations.RevokeLinkAsync(workspaceId, linkId, principal.UserId(), cancellationToken);
+        var result = await invitations.RevokeLinkAsync(Actor.From(http), workspaceId, linkId, cancellationToken);
         return result.IsSuccess ? TypedResults.NoContent() : result.Error!.ToProblem();
     }
 
+    /// <summary>What the link grants; for a signed-in caller, the same verdict the landing page and the accept give.</summary>
     private static async Task<Results<Ok<InvitationPreviewResponse>, ProblemHttpResult>> PreviewAsync(
-        string token, InvitationService invitations, CancellationToken cancellationToken)
+        string token, HttpContext http, InvitationService invitations, CancellationToken cancellationToken)
     {
-        var result = await invitations.PreviewAsync(token, cancellationToken);
-        if (!result.IsSuccess)
+        var verdict = await invitations.CheckAsync(token, http.User.FindUserId(), cancellationToken);
+        if (!verdict.CanJoin)
         {
-            return result.Error!.ToProblem();
+            return verdict.Problem!.ToProblem();
         }
 
-        var (link, workspaceName) = result.Value;
-        return TypedResults.Ok(new InvitationPreviewResponse(link.WorkspaceId, workspaceName, link.Permission, link.ExpiresAt));
+        var (link, workspaceName, permission, _) = verdict.Invitation!;
+        return TypedResults.Ok(new InvitationPreviewResponse(
+            link.WorkspaceId, workspaceName, permission!.Name, permission.Id, link.ExpiresAt, link.AllowedDomainList));
     }
 
     private static async Task<Results<Ok<AcceptInvitationResponse>, ProblemHttpResult>> AcceptAsync(
-        string token, ClaimsPrincipal principal, InvitationService invitations, CancellationToken cancellationToken)
+        string token, HttpContext http, InvitationService invitations, CancellationToken cancellationToken)
     {
-        var result = await invitations.AcceptAsync(token, principal.UserId(), cancellationToken);
+        var result = await invitations.AcceptAsync(Actor.From(http), token, cancellationToken);
         return result.IsSuccess ? TypedResults.Ok(result.Value) : result.Error!.ToProblem();
     }
 }

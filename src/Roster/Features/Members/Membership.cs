@@ -1,17 +1,31 @@
 namespace Roster.Features.Members;
 
-/// <summary>A user's place in a workspace, with the permission that decides what they may do there.</summary>
+/// <summary>How a membership came to be; shown in Settings and kept for the audit log.</summary>
+public enum MembershipSource
+{
+    /// <summary>The person created the workspace.</summary>
+    CreatedWorkspace = 0,
+
+    /// <summary>Joined through an invitation link (<see cref="Membership.InvitationLinkId"/> names it while it exists).</summary>
+    InvitationLink = 1,
+}
+
+/// <summary>
+/// A user's place in a workspace, with the permission that decides what they may do there. Written only by
+/// <see cref="MemberService"/>, which keeps the workspace's member count and the last-Admin rule.
+/// </summary>
 public sealed class Membership
 {
     private Membership()
     {
     }
 
-    public Membership(Guid workspaceId, Guid userId, string permission, DateTimeOffset joinedAt, Guid? invitationLinkId = null)
+    internal Membership(Guid workspaceId, Guid userId, Guid permissionId, MembershipSource source, DateTimeOffset joinedAt, Guid? invitationLinkId)
     {
         WorkspaceId = workspaceId;
         UserId = userId;
-        Permission = permission;
+        PermissionId = permissionId;
+        Source = source;
         JoinedAt = joinedAt;
         InvitationLinkId = invitationLinkId;
     }
@@ -20,7 +34,10 @@ public sealed class Membership
 
     public Guid UserId { get; private set; }
 
-    public string Permission { get; private set; } = "";
+    /// <summary>The permission the member holds: its id, so renaming the permission changes nothing here.</summary>
+    public Guid PermissionId { get; private set; }
+
+    public MembershipSource Source { get; private set; }
 
     public DateTimeOffset JoinedAt { get; private set; }
 

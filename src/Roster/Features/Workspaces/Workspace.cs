@@ -1,6 +1,6 @@
 namespace Roster.Features.Workspaces;
 
-/// <summary>A team's space on the dashboard: members, invitation links and (later) plan and settings.</summary>
+/// <summary>A team's space on the dashboard: members, permissions, invitation links, API keys and (later) plan and settings.</summary>
 public sealed class Workspace
 {
     public const int NameMaxLength = 80;
@@ -24,6 +24,12 @@ public sealed class Workspace
     public Guid CreatedByUserId { get; private set; }
 
     public DateTimeOffset CreatedAt { get; private set; }
+
+    /// <summary>
+    /// How many members the workspace has. Changed only by <c>MemberService</c>, with a conditional update in the
+    /// same transaction as the membership, so it never drifts and a member limit can be enforced on it without a race.
+    /// </summary>
+    public int MemberCount { get; private set; }
 
     public static string DefaultNameFor(string displayName) =>
         Truncate($"{displayName}'s Workspace", NameMaxLength);

@@ -1,6 +1,14 @@
+using Roster.Features.Permissions;
+
 namespace Roster.Features.Workspaces;
 
 public sealed record CreateWorkspaceRequest(string? Name);
 
-/// <summary>A workspace as one of its members sees it.</summary>
-public sealed record WorkspaceResponse(Guid Id, string Name, string Permission, int MemberCount, DateTimeOffset CreatedAt);
+/// <summary>A workspace as one of its members sees it, on the wire: their permission by name and id.</summary>
+public sealed record WorkspaceResponse(Guid Id, string Name, string Permission, Guid PermissionId, int MemberCount, DateTimeOffset CreatedAt);
+
+/// <summary>A workspace as one of its members sees it, read by the service: their permission as the evaluator reads it.</summary>
+public sealed record WorkspaceSummary(Guid Id, string Name, PermissionSnapshot Permission, int MemberCount, DateTimeOffset CreatedAt)
+{
+    public WorkspaceResponse ToResponse() => new(Id, Name, Permission.Name, Permission.Id, MemberCount, CreatedAt);
+}

@@ -2,14 +2,16 @@ using Microsoft.EntityFrameworkCore;
 using Roster.Features.Accounts;
 using Roster.Features.Members;
 using Roster.Features.Permissions;
+using Roster.Infrastructure.Authorization;
 using Roster.Infrastructure.Data;
 using Roster.Infrastructure.Errors;
 
 namespace Roster.Features.Workspaces;
 
-public sealed class WorkspaceService(RosterDbContext db, TimeProvider time)
+public sealed class WorkspaceService(RosterDbContext db, MemberService members, TimeProvider time)
 {
-    public async Task<Result<WorkspaceResponse>> CreateAsync(Guid userId, CreateWorkspaceRequest request, CancellationToken cancellationToken)
+    /// <summary>Creates a workspace with the actor as its Admin. Errors: <c>validation_failed</c> on <c>name</c>.</summary>
+    public async Task<Result<WorkspaceSummary>> CreateAsync(Actor actor, CreateWorkspaceRequest request, CancellationToken cancellationToken)
     {
         var name = (request.Name ?? "").Trim();
         if (name.Length == 0 || name.Length > Workspace.NameMaxLength)
@@ -17,8 +19,7 @@ public sealed class WorkspaceService(RosterDbContext db, TimeProvider time)
             return Error.Validation("name", $"Give the workspace a name of 1 to {Workspace.NameMaxLength} characters.");
         }
 
-        var workspace = await CreateWithAdminAsync(userId, name, cancellationToken);
-        return new WorkspaceResponse(workspace.Id, workspace.Name, BuiltInPermissions.Admin, 1, workspace.CreatedAt);
+        return await CreateWithAdminAsync(actor, name, cancellationToken);
     }
 
     /// <summary>
@@ -33,8 +34,8 @@ public sealed class WorkspaceService(RosterDbContext db, TimeProvider time)
             return id;
         }
 
-        var workspace = await CreateWithAdminAsync(user.Id, Workspace.DefaultNameFor(user.DisplayName), cancellationToken);
-        return workspace.Id;
+        var created = await CreateWithAdminAsync(Actor.ForUser(user.Id), Workspace.DefaultNameFor(user.DisplayName), cancellationToken);
+        return created.Value.Id;
     }
 
     /// <summary>The last used workspace if the user is still a member of it, else their oldest membership.</summary>
@@ -50,10 +51,10 @@ public sealed class WorkspaceService(RosterDbContext db, TimeProvider time)
         return await memberships.OrderBy(m => m.JoinedAt).Select(m => (Guid?)m.WorkspaceId).FirstOrDefaultAsync(cancellationToken);
     }
 
-    public async Task<IReadOnlyList<WorkspaceResponse>> ListForUserAsync(Guid userId, CancellationToken cancellationToken) =>
+    public async Task<IReadOnlyList<WorkspaceSummary>> ListForUserAsync(Guid userId, CancellationToken cancellationToken) =>
         await WorkspacesOf(userId, workspaceId: null).ToListAsync(cancellationToken);
 
-    public async Task<WorkspaceResponse?> GetForMemberAsync(Guid workspaceId, Guid userId, CancellationToken cancellationToken) =>
+    public async Task<WorkspaceSummary?> GetForMemberAsync(Guid workspaceId, Guid userId, CancellationToken cancellationToken) =>
         await WorkspacesOf(userId, workspaceId).SingleOrDefaultAsync(cancellationToken);
 
     /// <summary>Remembers the workspace the user opened, so the dashboard opens it next time.</summary>
@@ -62,23 +63,40 @@ public sealed class WorkspaceService(RosterDbContext db, TimeProvider time)
             .ExecuteUpdateAsync(setters => setters.SetProperty(u => u.LastWorkspaceId, workspaceId), cancellationToken);
 
     /// <summary>The user's workspaces (or one of them) as they see them: with their permission and the member count, by name.</summary>
-    private IQueryable<WorkspaceResponse> WorkspacesOf(Guid userId, Guid? workspaceId) =>
+    private IQueryable<WorkspaceSummary> WorkspacesOf(Guid userId, Guid? workspaceId) =>
         db.Memberships
             .Where(m => m.UserId == userId && (workspaceId == null || m.WorkspaceId == workspaceId))
             .Join(db.Workspaces, m => m.WorkspaceId, w => w.Id, (m, w) => new { Membership = m, Workspace = w })
+            .Join(db.Permissions, x => x.Membership.PermissionId, p => p.Id, (x, p) => new { x.Workspace, Permission = p })
             .OrderBy(x => x.Workspace.Name)
-            .Select(x => new WorkspaceResponse(
-                x.Workspace.Id, x.Workspace.Name, x.Membership.Permission, db.Memberships.Count(o => o.WorkspaceId == x.Workspace.Id), x.Workspace.CreatedAt));
+            .Select(x => new WorkspaceSummary(
+                x.Workspace.Id,
+                x.Workspace.Name,
+                new PermissionSnapshot(x.Permission.Id, x.Permission.Name, x.Permission.Kind, x.Permission.Grants),
+                x.Workspace.MemberCount,
+                x.Workspace.CreatedAt));
 
-    private async Task<Workspace> CreateWithAdminAsync(Guid userId, string name, CancellationToken cancellationToken)
+    /// <summary>One transaction: the workspace, its built-in permissions, and its creator as Admin.</summary>
+    private async Task<Result<WorkspaceSummary>> CreateWithAdminAsync(Actor actor, string name, CancellationToken cancellationToken)
     {
+        var userId = actor.RequiredUserId;
         var now = time.GetUtcNowForStorage();
         var workspace = new Workspace(name, userId, now);
+        var builtIns = Permission.BuiltInsFor(workspace.Id, now);
+        var admin = builtIns.Single(p => p.Kind == PermissionKind.Admin);
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.Workspaces.Add(workspace);
-        db.Memberships.Add(new Membership(workspace.Id, userId, BuiltInPermissions.Admin, now));
-        var user = await db.Users.FindAsync([userId], cancellationToken) ?? throw new InvalidOperationException("Unknown user.");
-        user.LastWorkspaceId = workspace.Id;
+        db.Permissions.AddRange(builtIns);
         await db.SaveChangesAsync(cancellationToken);
-        return workspace;
+        var added = await members.AddAsync(actor, workspace.Id, userId, admin.Id, MembershipSource.CreatedWorkspace, invitationLinkId: null, cancellationToken);
+        if (!added.IsSuccess)
+        {
+            return added.Error!;
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+        return new WorkspaceSummary(workspace.Id, workspace.Name, admin.ToSnapshot(), 1, workspace.CreatedAt);
     }
 }

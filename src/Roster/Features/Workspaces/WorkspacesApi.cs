@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Roster.Infrastructure.Authorization;
 using Roster.Infrastructure.Errors;
@@ -16,25 +15,25 @@ public static class WorkspacesApi
         return api;
     }
 
-    private static async Task<Ok<IReadOnlyList<WorkspaceResponse>>> ListAsync(
-        ClaimsPrincipal principal, WorkspaceService workspaces, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await workspaces.ListForUserAsync(principal.UserId(), cancellationToken));
+    private static async Task<Ok<IEnumerable<WorkspaceResponse>>> ListAsync(
+        HttpContext http, WorkspaceService workspaces, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await workspaces.ListForUserAsync(http.User.UserId(), cancellationToken)).Select(w => w.ToResponse()));
 
     private static async Task<Results<Created<WorkspaceResponse>, ProblemHttpResult>> CreateAsync(
-        CreateWorkspaceRequest request, ClaimsPrincipal principal, WorkspaceService workspaces, CancellationToken cancellationToken)
+        CreateWorkspaceRequest request, HttpContext http, WorkspaceService workspaces, CancellationToken cancellationToken)
     {
-        var result = await workspaces.CreateAsync(principal.UserId(), request, cancellationToken);
+        var result = await workspaces.CreateAsync(Actor.From(http), request, cancellationToken);
         return result.IsSuccess
-            ? TypedResults.Created($"/api/v1/workspaces/{result.Value.Id}", result.Value)
+            ? TypedResults.Created($"/api/v1/workspaces/{result.Value.Id}", result.Value.ToResponse())
             : result.Error!.ToProblem();
     }
 
     private static async Task<Results<Ok<WorkspaceResponse>, ProblemHttpResult>> GetAsync(
-        Guid workspaceId, ClaimsPrincipal principal, WorkspaceService workspaces, CancellationToken cancellationToken)
+        Guid workspaceId, HttpContext http, WorkspaceService workspaces, CancellationToken cancellationToken)
     {
-        var workspace = await workspaces.GetForMemberAsync(workspaceId, principal.UserId(), cancellationToken);
+        var workspace = await workspaces.GetForMemberAsync(workspaceId, http.User.UserId(), cancellationToken);
         return workspace is null
             ? ProblemResults.Problem(StatusCodes.Status404NotFound, "workspace.not_found", "No such workspace.")
-            : TypedResults.Ok(workspace);
+            : TypedResults.Ok(workspace.ToResponse());
     }
 }

@@ -1,34 +1,90 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
-using Roster.Features.Members;
+using Roster.Features.Permissions;
 using Roster.Infrastructure.Data;
 
 namespace Roster.Infrastructure.Authorization;
 
+/// <summary>A member's access to one workspace: the permission they hold there, as the evaluator reads it.</summary>
+public sealed record MemberAccess(Guid WorkspaceId, Guid UserId, PermissionSnapshot Permission);
+
 /// <summary>
-/// Reads the caller's membership of a workspace from the database, once per request. Nothing is cached
-/// across requests, so a removed or demoted member loses access on their next request, on every instance.
+/// Reads the caller from the database, once per request and in one round trip: their security stamp and, for a
+/// workspace route, their membership with its permission's grants (one row: users left-joined to memberships and
+/// permissions). Nothing is cached across requests, so a removed or demoted member loses access on their next
+/// request, on every instance, and a reset password ends bearer sessions on theirs.
 /// </summary>
 public sealed class WorkspaceAccess(RosterDbContext db)
 {
-    private readonly Dictionary<(Guid WorkspaceId, Guid UserId), Membership?> cache = [];
+    private readonly Dictionary<(Guid? WorkspaceId, Guid UserId), CallerRow?> cache = [];
 
-    public async Task<Membership?> FindMembershipAsync(Guid workspaceId, Guid userId, CancellationToken cancellationToken)
+    /// <summary>The user's membership of the workspace, or null when they are not a member (or do not exist).</summary>
+    public async Task<MemberAccess?> FindMembershipAsync(Guid workspaceId, Guid userId, CancellationToken cancellationToken) =>
+        (await LoadAsync(workspaceId, userId, cancellationToken))?.Membership;
+
+    /// <summary>
+    /// Whether the principal's security stamp claim still matches the user's (Identity's rule: a password change or
+    /// reset changes the stamp). Loads the route's membership in the same query, for the authorization that follows.
+    /// </summary>
+    public async Task<bool> HasCurrentSecurityStampAsync(ClaimsPrincipal principal, string stampClaimType, Guid? workspaceId, CancellationToken cancellationToken)
     {
-        if (!cache.TryGetValue((workspaceId, userId), out var membership))
+        if (principal.FindUserId() is not { } userId)
         {
-            membership = await db.Memberships.AsNoTracking()
-                .SingleOrDefaultAsync(m => m.WorkspaceId == workspaceId && m.UserId == userId, cancellationToken);
-            cache[(workspaceId, userId)] = membership;
+            return false;
         }
 
-        return membership;
+        var row = await LoadAsync(workspaceId, userId, cancellationToken);
+        return row is not null && row.SecurityStamp is not null && row.SecurityStamp == principal.FindFirstValue(stampClaimType);
     }
+
+    private async Task<CallerRow?> LoadAsync(Guid? workspaceId, Guid userId, CancellationToken cancellationToken)
+    {
+        if (cache.TryGetValue((workspaceId, userId), out var cached))
+        {
+            return cached;
+        }
+
+        CallerRow? row;
+        if (workspaceId is not { } id)
+        {
+            var stamp = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new { u.SecurityStamp }).SingleOrDefaultAsync(cancellationToken);
+            row = stamp is null ? null : new CallerRow(stamp.SecurityStamp, null);
+        }
+        else
+        {
+            var found = await (
+                    from user in db.Users.AsNoTracking()
+                    where user.Id == userId
+                    join held in db.Memberships.Where(m => m.WorkspaceId == id)
+                            .Join(db.Permissions, m => m.PermissionId, p => p.Id, (m, p) => new { m.UserId, p.Id, p.Name, p.Kind, p.Grants })
+                        on user.Id equals held.UserId into memberships
+                    from held in memberships.DefaultIfEmpty()
+                    select new { user.SecurityStamp, PermissionId = (Guid?)held!.Id, held.Name, Kind = (PermissionKind?)held.Kind, held.Grants })
+                .SingleOrDefaultAsync(cancellationToken);
+            row = found is null
+                ? null
+                : new CallerRow(
+                    found.SecurityStamp,
+                    found.PermissionId is { } permissionId
+                        ? new MemberAccess(id, userId, new PermissionSnapshot(permissionId, found.Name, found.Kind!.Value, found.Grants))
+                        : null);
+        }
+
+        cache[(workspaceId, userId)] = row;
+        if (workspaceId is not null)
+        {
+            cache[(null, userId)] = row;
+        }
+
+        return row;
+    }
+
+    private sealed record CallerRow(string? SecurityStamp, MemberAccess? Membership);
 }
 
 public static class ClaimsPrincipalExtensions
 {
-    /// <summary>The signed-in user's id; only call where authentication is required.</summary>
+    /// <summary>The signed-in user's id; only call where a signed-in user is required (not an API key).</summary>
     public static Guid UserId(this ClaimsPrincipal principal) =>
         Guid.Parse(principal.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("Not signed in."));
 

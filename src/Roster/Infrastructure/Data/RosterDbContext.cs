@@ -2,8 +2,10 @@ using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Roster.Features.Accounts;
+using Roster.Features.ApiKeys;
 using Roster.Features.Invitations;
 using Roster.Features.Members;
+using Roster.Features.Permissions;
 using Roster.Features.Workspaces;
 
 namespace Roster.Infrastructure.Data;
@@ -21,6 +23,10 @@ public abstract class RosterDbContext(DbContextOptions options)
     public DbSet<Membership> Memberships => Set<Membership>();
 
     public DbSet<InvitationLink> InvitationLinks => Set<InvitationLink>();
+
+    public DbSet<Permission> Permissions => Set<Permission>();
+
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     /// <summary>Data-protection keys live in the database so every app instance can read every cookie and token.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

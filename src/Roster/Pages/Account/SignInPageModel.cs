@@ -32,7 +32,7 @@ public abstract class SignInPageModel(InvitationService invitations, SignInCompl
     }
 
     protected async Task LoadInvitationAsync(CancellationToken cancellationToken) =>
-        Invitation = await invitations.FindAsync(Invite, cancellationToken);
+        Invitation = (await invitations.CheckAsync(Invite, userId: null, cancellationToken)).Invitation;
 
     protected async Task<IActionResult> CompleteAsync(User user, CancellationToken cancellationToken)
     {

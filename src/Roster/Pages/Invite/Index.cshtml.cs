@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
 using Roster.Features.Accounts;
 using Roster.Features.Invitations;
+using Roster.Features.Permissions;
 using Roster.Infrastructure.Authorization;
 using Roster.Infrastructure.Errors;
 using Roster.Infrastructure.Web;
@@ -15,7 +16,7 @@ namespace Roster.Pages.Invite;
 /// joining is the POST of the <c>Join</c> button or of a sign-in that carries the invitation.
 /// </summary>
 [EnableRateLimiting(RateLimits.Sensitive)]
-public sealed class IndexModel(InvitationService invitations, UserManager<User> users, WorkspaceAccess access, TimeProvider time) : PageModel
+public sealed class IndexModel(InvitationService invitations, UserManager<User> users) : PageModel
 {
     [FromRoute]
     public string Token { get; set; } = "";
@@ -27,7 +28,7 @@ public sealed class IndexModel(InvitationService invitations, UserManager<User> 
     public User? CurrentUser { get; private set; }
 
     /// <summary>The signed-in person's permission when they already belong to the workspace.</summary>
-    public string? ExistingPermission { get; private set; }
+    public PermissionSnapshot? ExistingPermission { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
@@ -39,18 +40,12 @@ public sealed class IndexModel(InvitationService invitations, UserManager<User> 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         ProtectToken();
-        if (User.Identity?.IsAuthenticated != true)
+        if (User.FindUserId() is null)
         {
             return RedirectToPage("/Account/Login", new { invite = Token });
         }
 
-        var user = await users.GetUserAsync(User);
-        if (user is null)
-        {
-            return RedirectToPage("/Account/Login", new { invite = Token });
-        }
-
-        var accepted = await invitations.AcceptAsync(Token, user.Id, cancellationToken);
+        var accepted = await invitations.AcceptAsync(Actor.From(HttpContext), Token, cancellationToken);
         if (accepted.IsSuccess)
         {
             TempData["Notice"] = SignInCompletion.JoinedNotice(accepted.Value);
@@ -59,40 +54,32 @@ public sealed class IndexModel(InvitationService invitations, UserManager<User> 
 
         await LoadAsync(cancellationToken);
         Problem ??= accepted.Error;
-        Response.StatusCode = Problem!.Kind.StatusCode();
+        Response.StatusCode = StatusOf(Problem!);
         return Page();
     }
 
+    /// <summary>Renders the same verdict the API's preview and accept give (<see cref="InvitationService.CheckAsync"/>).</summary>
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
-        Invitation = await invitations.FindAsync(Token, cancellationToken);
-        if (Invitation is null)
+        var userId = User.FindUserId();
+        var verdict = await invitations.CheckAsync(Token, userId, cancellationToken);
+        Invitation = verdict.Invitation;
+        Problem = verdict.Problem;
+        ExistingPermission = verdict.ExistingPermission;
+        if (userId is not null && Invitation is not null)
         {
-            Problem = InvitationErrors.NotFound;
-        }
-        else if (Invitation.Link.StatusAt(time.GetUtcNow()) is var status && status != InvitationLinkStatus.Active)
-        {
-            Problem = InvitationErrors.ForStatus(status);
-        }
-        else if (User.Identity?.IsAuthenticated == true && await users.GetUserAsync(User) is { } user)
-        {
-            CurrentUser = user;
-            ExistingPermission = (await access.FindMembershipAsync(Invitation.Link.WorkspaceId, user.Id, cancellationToken))?.Permission;
-            if (ExistingPermission is not null)
-            {
-                Problem = InvitationErrors.AlreadyMember;
-            }
-            else
-            {
-                Problem = InvitationService.CheckEmail(Invitation.Link, user);
-            }
+            CurrentUser = await users.GetUserAsync(User);
         }
 
         if (Problem is not null)
         {
-            Response.StatusCode = Problem.Kind == ErrorKind.Conflict ? StatusCodes.Status200OK : Problem.Kind.StatusCode();
+            Response.StatusCode = StatusOf(Problem);
         }
     }
+
+    /// <summary>"Already a member" is not a failure of the page: it answers 200 with a way into the workspace.</summary>
+    private static int StatusOf(Error problem) =>
+        problem.Kind == ErrorKind.Conflict ? StatusCodes.Status200OK : problem.Kind.StatusCode();
 
     /// <summary>The token is the credential: keep it out of caches and out of the Referer of any onward request.</summary>
     private void ProtectToken()

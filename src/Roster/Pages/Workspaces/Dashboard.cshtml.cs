@@ -6,20 +6,12 @@ using Roster.Features.Workspaces;
 
 namespace Roster.Pages.Workspaces;
 
-public sealed class DashboardModel(WorkspaceService workspaces, UserManager<User> users) : WorkspacePageModel(workspaces, users)
+/// <summary>The workspace's dashboard: each menu with what the person may do there, as the evaluator decides.</summary>
+public sealed class DashboardModel(WorkspaceService workspaces, UserManager<User> users, PermissionService permissions, MenuCatalog menus)
+    : WorkspacePageModel(workspaces, users, permissions)
 {
-    /// <summary>The dashboard's areas; each is served by its own product service and links from here.</summary>
-    public static IReadOnlyList<(string Name, string Description)> Menus { get; } =
-    [
-        ("A/B Test", "Run experiments and compare variations."),
-        ("Feature Flag", "Turn features on for chosen users."),
-        ("Remote Config", "Change app settings without a release."),
-        ("Analytics", "Explore events, funnels and retention."),
-        ("Data Management", "Manage events, properties and data sources."),
-        ("CRM", "Reach users with targeted campaigns."),
-    ];
-
-    public string Access => Header.Workspace.Permission == BuiltInPermissions.Viewer ? "Read-only" : "Edit";
+    /// <summary>Every menu with the grants the person holds on it (none: the menu shows "No access").</summary>
+    public IReadOnlyList<(Menu Menu, Grants Grants)> Menus { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
@@ -27,6 +19,8 @@ public sealed class DashboardModel(WorkspaceService workspaces, UserManager<User
         {
             return NotFound();
         }
+
+        Menus = PermissionEvaluator.GrantsOnEveryMenu(Header.Workspace.Permission, menus);
 
         // Remembered so the dashboard opens this workspace next time (spec 5: "the last one used opens by default").
         await Workspaces.RememberLastUsedAsync(Header.User.Id, WorkspaceId, cancellationToken);

@@ -4,7 +4,9 @@ using Microsoft.AspNetCore.Mvc;
 using Roster.Features.Accounts;
 using Roster.Features.Invitations;
 using Roster.Features.Members;
+using Roster.Features.Permissions;
 using Roster.Features.Workspaces;
+using Roster.Infrastructure.Web;
 using Roster.Infrastructure.Authorization;
 
 namespace Roster.Pages.Workspaces;
@@ -13,11 +15,12 @@ namespace Roster.Pages.Workspaces;
 public sealed class SettingsModel(
     WorkspaceService workspaces,
     UserManager<User> users,
+    PermissionService permissions,
     MemberService members,
     InvitationService invitations,
-    IAuthorizationService authorization) : WorkspacePageModel(workspaces, users)
+    IAuthorizationService authorization) : WorkspacePageModel(workspaces, users, permissions)
 {
-    public IReadOnlyList<MemberResponse> Members { get; private set; } = [];
+    public IReadOnlyList<MemberSummary> Members { get; private set; } = [];
 
     public IReadOnlyList<InvitationLinkResponse> Links { get; private set; } = [];
 
@@ -32,7 +35,7 @@ public sealed class SettingsModel(
             return NotFound();
         }
 
-        Members = await members.ListAsync(WorkspaceId, cancellationToken);
+        Members = (await members.ListAsync(WorkspaceId, search: null, PageRequest.First(), cancellationToken)).Value.Items;
         if (Header.IsAdmin)
         {
             Links = await invitations.ListLinksAsync(WorkspaceId, cancellationToken);
@@ -48,7 +51,7 @@ public sealed class SettingsModel(
             return Forbid();
         }
 
-        var result = await invitations.RevokeLinkAsync(WorkspaceId, linkId, User.UserId(), cancellationToken);
+        var result = await invitations.RevokeLinkAsync(Actor.From(HttpContext), WorkspaceId, linkId, cancellationToken);
         TempData["Notice"] = result.IsSuccess
             ? $"Link {result.Value.Fingerprint} was revoked. Nobody can join through it any more."
             : result.Error!.Message;

@@ -9,10 +9,15 @@ using Roster.Infrastructure.Authorization;
 
 namespace Roster.Pages.Workspaces;
 
-/// <summary>What the dashboard header shows: the workspace, the switcher, the person's menu and Invite or Settings.</summary>
-public sealed record WorkspaceHeader(WorkspaceResponse Workspace, IReadOnlyList<WorkspaceResponse> Workspaces, User User)
+/// <summary>
+/// What the dashboard header shows: the workspace, the switcher, the person's menu and Invite or Settings; and,
+/// for those who administer it, the permissions the invitation popup offers.
+/// </summary>
+public sealed record WorkspaceHeader(
+    WorkspaceSummary Workspace, IReadOnlyList<WorkspaceSummary> Workspaces, User User, IReadOnlyList<PermissionSnapshot> InvitablePermissions)
 {
-    public bool IsAdmin => Workspace.Permission == BuiltInPermissions.Admin;
+    /// <summary>Whether the person administers this workspace, as the evaluator decides.</summary>
+    public bool IsAdmin => PermissionEvaluator.CanAdminister(Workspace.Permission);
 
     /// <summary>Spec 1.2: an Admin still alone in the workspace (onboarding) sees Invite; everyone else sees Settings.</summary>
     public bool ShowsInvite => IsAdmin && Workspace.MemberCount == 1;
@@ -20,7 +25,7 @@ public sealed record WorkspaceHeader(WorkspaceResponse Workspace, IReadOnlyList<
 
 /// <summary>A page inside a workspace (<c>/w/{workspaceId}/...</c>); the policy has already checked membership.</summary>
 [Authorize(Policy = WorkspacePolicies.Member)]
-public abstract class WorkspacePageModel(WorkspaceService workspaces, UserManager<User> users) : PageModel
+public abstract class WorkspacePageModel(WorkspaceService workspaces, UserManager<User> users, PermissionService permissions) : PageModel
 {
     [FromRoute]
     public Guid WorkspaceId { get; set; }
@@ -28,6 +33,8 @@ public abstract class WorkspacePageModel(WorkspaceService workspaces, UserManage
     public WorkspaceHeader Header { get; private set; } = null!;
 
     protected WorkspaceService Workspaces { get; } = workspaces;
+
+    protected PermissionService Permissions { get; } = permissions;
 
     protected async Task<bool> LoadHeaderAsync(CancellationToken cancellationToken)
     {
@@ -44,7 +51,10 @@ public abstract class WorkspacePageModel(WorkspaceService workspaces, UserManage
             return false;
         }
 
-        Header = new WorkspaceHeader(workspace, workspaces, user);
+        var invitable = PermissionEvaluator.CanAdminister(workspace.Permission)
+            ? (await Permissions.ListAsync(WorkspaceId, withMemberCounts: false, cancellationToken)).Select(p => p.Permission).ToList()
+            : [];
+        Header = new WorkspaceHeader(workspace, workspaces, user, invitable);
         return true;
     }
 }

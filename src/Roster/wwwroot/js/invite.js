@@ -16,7 +16,8 @@
     let created = false;
 
     const updateMaxUsesHint = () => {
-        maxUses.placeholder = permission.value === "Admin" ? "1 (Admin links work once)" : "Unlimited";
+        const singleUse = permission.selectedOptions[0]?.dataset.singleUse === "true";
+        maxUses.placeholder = singleUse ? "1 (this permission administers the workspace: the link works once)" : "Unlimited";
     };
     permission.addEventListener("change", updateMaxUsesHint);
     updateMaxUsesHint();

@@ -1,0 +1,85 @@
+using Microsoft.EntityFrameworkCore;
+using Roster.Features.Permissions;
+using Roster.Infrastructure.Data;
+using Roster.Infrastructure.Errors;
+
+namespace Roster.Features.Access;
+
+/// <summary>A validated question: the user, the menu and the single grant asked about.</summary>
+public sealed record AccessQuestion(Guid UserId, Menu Menu, Grants Grant);
+
+/// <summary>
+/// The authorization API's service: validates questions and answers them with <see cref="PermissionEvaluator"/>,
+/// reading every asked-about member's permission in one query however many questions there are.
+/// </summary>
+public sealed class AccessService(RosterDbContext db, MenuCatalog menus)
+{
+    public const int MaxBatch = 100;
+
+    /// <summary>Checks one question; field errors are prefixed (<c>checks[3].menu</c> in a batch).</summary>
+    public AccessQuestion? Validate(AuthorizeRequest? request, string prefix, Dictionary<string, string[]> fields)
+    {
+        if (request is null)
+        {
+            fields[prefix.TrimEnd('.')] = ["Give userId, menu and grant."];
+            return null;
+        }
+
+        var valid = true;
+        if (request.UserId is null || request.UserId == Guid.Empty)
+        {
+            fields[$"{prefix}userId"] = ["Give the id of the user to check."];
+            valid = false;
+        }
+
+        var menu = menus.Find(request.Menu?.Trim().ToLowerInvariant());
+        if (menu is null)
+        {
+            fields[$"{prefix}menu"] = ["Not a menu key. GET /api/v1/menus lists them."];
+            valid = false;
+        }
+
+        if (!GrantNames.TryParse(request.Grant, out var grant))
+        {
+            fields[$"{prefix}grant"] = ["Use edit, read-only, data-download or data-read."];
+            valid = false;
+        }
+
+        return valid ? new AccessQuestion(request.UserId!.Value, menu!, grant) : null;
+    }
+
+    /// <summary>
+    /// Answers questions about members of the workspace, in order. <paramref name="known"/> holds permissions the
+    /// request already read (the caller's own membership), which are not read again.
+    /// </summary>
+    public async Task<IReadOnlyList<AccessDecision>> DecideAsync(
+        Guid workspaceId, IReadOnlyList<AccessQuestion> questions, IReadOnlyDictionary<Guid, PermissionSnapshot> known, CancellationToken cancellationToken)
+    {
+        var missing = questions.Select(q => q.UserId).Where(id => !known.ContainsKey(id)).Distinct().ToList();
+        var held = new Dictionary<Guid, PermissionSnapshot>(known);
+        if (missing.Count > 0)
+        {
+            var rows = await db.Memberships.AsNoTracking()
+                .Where(m => m.WorkspaceId == workspaceId && missing.Contains(m.UserId))
+                .Join(db.Permissions, m => m.PermissionId, p => p.Id, (m, p) => new { m.UserId, Permission = new PermissionSnapshot(p.Id, p.Name, p.Kind, p.Grants) })
+                .ToListAsync(cancellationToken);
+            foreach (var row in rows)
+            {
+                held[row.UserId] = row.Permission;
+            }
+        }
+
+        return questions.Select(q => PermissionEvaluator.Decide(held.GetValueOrDefault(q.UserId), q.Menu, q.Grant)).ToList();
+    }
+
+    /// <summary>A member's grants on every menu, for <c>GET .../access</c> and the dashboard.</summary>
+    public AccessResponse Describe(PermissionSnapshot permission) => new(
+        permission.Name,
+        permission.Id,
+        PermissionEvaluator.CanAdminister(permission),
+        PermissionEvaluator.GrantsOnEveryMenu(permission, menus)
+            .Select(entry => new MenuAccessResponse(entry.Menu.Key, entry.Menu.Name, entry.Grants.ToWireList()))
+            .ToList());
+
+    public static Error TooMany { get; } = Error.Validation("checks", $"Ask at most {MaxBatch} questions at once.");
+}

@@ -1,0 +1,107 @@
+using Microsoft.EntityFrameworkCore;
+using Roster.Features.Accounts;
+using Roster.Infrastructure.Authorization;
+using Roster.Infrastructure.Data;
+using Roster.Infrastructure.Errors;
+using Roster.Infrastructure.Security;
+
+namespace Roster.Features.ApiKeys;
+
+public static class ApiKeyErrors
+{
+    public static readonly Error NotFound = new("api_key.not_found", "No such API key in this workspace.", ErrorKind.NotFound);
+}
+
+/// <summary>A key as the authentication handler reads it: one row, by the secret's hash.</summary>
+public sealed record ApiKeyCredential(Guid Id, Guid WorkspaceId, DateTimeOffset? LastUsedAt);
+
+public sealed record CreatedApiKey(ApiKey Key, string Secret);
+
+/// <summary>Workspace API keys (Settings > API keys): create (shown once), list, revoke, and authenticate.</summary>
+public sealed class ApiKeyService(RosterDbContext db, TimeProvider time)
+{
+    /// <summary>How stale "last used" may get: it is written at most once per key in this time, so using a key costs no write.</summary>
+    public static readonly TimeSpan LastUsedPrecision = TimeSpan.FromMinutes(1);
+
+    /// <summary>Creates a key. Errors: <c>validation_failed</c> on <c>name</c>.</summary>
+    public async Task<Result<CreatedApiKey>> CreateAsync(Actor actor, Guid workspaceId, CreateApiKeyRequest request, CancellationToken cancellationToken)
+    {
+        var name = (request.Name ?? "").Trim();
+        if (name.Length == 0 || name.Length > ApiKey.NameMaxLength || name.Any(char.IsControl))
+        {
+            return Error.Validation("name", $"Give the key a name of 1 to {ApiKey.NameMaxLength} characters, such as the service that will use it.");
+        }
+
+        var secret = ApiKey.Prefix + SecretToken.Create();
+        var key = new ApiKey(workspaceId, name, SecretToken.Hash(secret), actor.RequiredUserId, time.GetUtcNowForStorage());
+        db.ApiKeys.Add(key);
+        await db.SaveChangesAsync(cancellationToken);
+        return new CreatedApiKey(key, secret);
+    }
+
+    /// <summary>The workspace's keys, newest first, revoked ones included (for the record).</summary>
+    public async Task<IReadOnlyList<ApiKeyResponse>> ListAsync(Guid workspaceId, Guid? keyId, CancellationToken cancellationToken)
+    {
+        var rows = await db.ApiKeys.AsNoTracking()
+            .Where(k => k.WorkspaceId == workspaceId && (keyId == null || k.Id == keyId))
+            .OrderByDescending(k => k.CreatedAt)
+            .Select(k => new { Key = k, Creator = db.Users.Where(u => u.Id == k.CreatedByUserId).Select(u => new { u.Name, u.Email }).FirstOrDefault() })
+            .ToListAsync(cancellationToken);
+        return rows.Select(row => new ApiKeyResponse(
+                row.Key.Id,
+                row.Key.Name,
+                row.Key.Fingerprint,
+                row.Key.CreatedByUserId,
+                row.Creator is null ? "A former user" : User.DisplayNameOf(row.Creator.Name, row.Creator.Email),
+                row.Key.CreatedAt,
+                row.Key.LastUsedAt,
+                row.Key.RevokedAt))
+            .ToList();
+    }
+
+    /// <summary>Revokes a key at once: its next request is refused. Errors: 404 <c>api_key.not_found</c>.</summary>
+    public async Task<Result<ApiKey>> RevokeAsync(Actor actor, Guid workspaceId, Guid keyId, CancellationToken cancellationToken)
+    {
+        var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.WorkspaceId == workspaceId && k.Id == keyId, cancellationToken);
+        if (key is null)
+        {
+            return ApiKeyErrors.NotFound;
+        }
+
+        key.Revoke(actor.RequiredUserId, time.GetUtcNowForStorage());
+        await db.SaveChangesAsync(cancellationToken);
+        return key;
+    }
+
+    /// <summary>
+    /// The live key a secret belongs to, or null (unknown, malformed or revoked: the same answer). One indexed read
+    /// by hash; "last used" is written only when it is older than <see cref="LastUsedPrecision"/>.
+    /// </summary>
+    public async Task<ApiKeyCredential?> AuthenticateAsync(string secret, CancellationToken cancellationToken)
+    {
+        if (!secret.StartsWith(ApiKey.Prefix, StringComparison.Ordinal) || !SecretToken.HasValidShape(secret[ApiKey.Prefix.Length..]))
+        {
+            return null;
+        }
+
+        var hash = SecretToken.Hash(secret);
+        var key = await db.ApiKeys.AsNoTracking()
+            .Where(k => k.SecretHash == hash && k.RevokedAt == null)
+            .Select(k => new ApiKeyCredential(k.Id, k.WorkspaceId, k.LastUsedAt))
+            .SingleOrDefaultAsync(cancellationToken);
+        if (key is null)
+        {
+            return null;
+        }
+
+        var now = time.GetUtcNowForStorage();
+        if (key.LastUsedAt is not { } lastUsed || now - lastUsed >= LastUsedPrecision)
+        {
+            var stale = now - LastUsedPrecision;
+            await db.ApiKeys.Where(k => k.Id == key.Id && (k.LastUsedAt == null || k.LastUsedAt <= stale))
+                .ExecuteUpdateAsync(setters => setters.SetProperty(k => k.LastUsedAt, now), cancellationToken);
+        }
+
+        return key;
+    }
+}
