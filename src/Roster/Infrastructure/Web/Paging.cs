@@ -32,12 +32,12 @@ public static class KeysetCursor
     {
         at = default;
         id = default;
-        if (string.IsNullOrEmpty(cursor) || cursor.Length > 64)
+        if (string.IsNullOrEmpty(cursor) || cursor.Length > 96)
         {
             return false;
         }
 
-        Span<byte> bytes = stackalloc byte[48];
+        Span<byte> bytes = stackalloc byte[72];
         if (!Base64Url.TryDecodeFromChars(cursor, bytes, out var written))
         {
             return false;
