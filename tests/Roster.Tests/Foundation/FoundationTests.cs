@@ -1,5 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Roster.Features.Accounts;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.DependencyInjection;
+using Roster.Infrastructure.Authorization;
 using Roster.Tests.Infrastructure;
 
 namespace Roster.Tests.Foundation;
@@ -13,6 +16,31 @@ public sealed class FoundationTests(RosterApp app)
         Assert.False(pending, "The model has changes no migration captures: run 'dotnet ef migrations add'.");
         var applied = await app.QueryAsync(db => db.Database.GetPendingMigrationsAsync(TestContext.Current.CancellationToken));
         Assert.Empty(applied);
+    }
+
+    [Fact]
+    public async Task Identitys_bearer_or_cookie_scheme_still_has_the_name_Roster_forwards_to()
+    {
+        // Identity keeps the name internal; if a new version renamed it, every bearer and cookie request would fail.
+        var schemes = app.Services.GetRequiredService<IAuthenticationSchemeProvider>();
+        Assert.NotNull(await schemes.GetSchemeAsync(RosterAuthentication.IdentityBearerOrCookieScheme));
+        Assert.Equal(RosterAuthentication.Scheme, (await schemes.GetDefaultAuthenticateSchemeAsync())?.Name);
+    }
+
+    [Fact]
+    public async Task OpenApi_document_lists_the_permission_member_and_authorization_routes()
+    {
+        using var client = app.CreateHttpClient();
+        var document = await client.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative), TestContext.Current.CancellationToken);
+        foreach (var route in new[]
+        {
+            "/api/v1/menus", "/api/v1/workspaces/{workspaceId}/permissions/{permissionId}", "/api/v1/workspaces/{workspaceId}/members/{userId}",
+            "/api/v1/workspaces/{workspaceId}/access", "/api/v1/workspaces/{workspaceId}/authorize", "/api/v1/workspaces/{workspaceId}/authorize/batch",
+            "/api/v1/workspaces/{workspaceId}/api-keys/{keyId}",
+        })
+        {
+            Assert.Contains($"\"{route}\"", document, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 
 [assembly: AssemblyFixture(typeof(Roster.Tests.Infrastructure.RosterApp))]
@@ -102,6 +103,11 @@ public class RosterApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<ILoggerProvider>(Logs);
+            services.AddSingleton<CommandCounter>();
+            services.ConfigureDbContext<Roster.Infrastructure.Data.SqliteRosterDbContext>(
+                (provider, options) => options.AddInterceptors(provider.GetRequiredService<CommandCounter>()));
+            services.ConfigureDbContext<Roster.Infrastructure.Data.PostgresRosterDbContext>(
+                (provider, options) => options.AddInterceptors(provider.GetRequiredService<CommandCounter>()));
             // Hashing at production strength (100,000 rounds) was most of the suite's time; no test is about it.
             services.Configure<PasswordHasherOptions>(hashing => hashing.IterationCount = 1000);
             if (clock is not null)
