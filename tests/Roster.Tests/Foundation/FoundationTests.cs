@@ -1,7 +1,7 @@
-using Microsoft.EntityFrameworkCore;
-using Roster.Features.Accounts;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Roster.Features.Accounts;
 using Roster.Infrastructure.Authorization;
 using Roster.Tests.Infrastructure;
 
