@@ -67,11 +67,13 @@ builder.Services.ConfigureApplicationCookie(cookie =>
     cookie.AccessDeniedPath = "/error/403";
     cookie.Events.OnRedirectToLogin = context => ApiAwareRedirect(context, StatusCodes.Status401Unauthorized);
     cookie.Events.OnRedirectToAccessDenied = context => ApiAwareRedirect(context, StatusCodes.Status403Forbidden);
+    cookie.Events.OnValidatePrincipal = CookieSecurityStamp.ValidatePrincipalAsync;
 });
 builder.Services.Configure<DataProtectionTokenProviderOptions>(tokens => tokens.TokenLifespan = TimeSpan.FromHours(2));
 
-// The cookie's security stamp is checked against the database on every request: a password reset or a
-// disabled account ends every other session at once, on every instance.
+// The cookie's security stamp is checked against the database on every request (CookieSecurityStamp, in the
+// same read as the route's membership): a password reset or a disabled account ends every other session at
+// once, on every instance. Identity's own validator is kept at no interval for whatever else may call it.
 builder.Services.Configure<SecurityStampValidatorOptions>(stamps => stamps.ValidationInterval = TimeSpan.Zero);
 builder.Services.AddSingleton<IEmailSender<User>, IdentityEmailSender>();
 builder.Services.AddScoped<AccountEmails>();

@@ -27,6 +27,18 @@ public sealed class RoundTripTests(RosterApp app)
     }
 
     [Fact]
+    public async Task CookieRequest_OnAWorkspaceRoute_ChecksTheStampAndTheMembershipInOneQuery()
+    {
+        var admin = await TestUsers.RegisterAsync(app);
+        var workspace = await admin.Client.CreateWorkspaceAsync();
+        var browser = await CookieSession.SignInAsync(app, admin);
+
+        var commands = await CommandsOfAsync(browser, HttpMethod.Get, $"/api/v1/workspaces/{workspace.Id}/access");
+
+        Assert.Contains("SecurityStamp", Assert.Single(commands), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task MemberAskingAboutThemselves_IsOneQuery()
     {
         var admin = await TestUsers.RegisterAsync(app);
