@@ -240,7 +240,7 @@ public sealed partial class InvitationService(
             return InvitationErrors.ForStatus(current.StatusAt(now));
         }
 
-        var added = await members.AddAsync(actor, link.WorkspaceId, userId, permission.Id, MembershipSource.InvitationLink, link.Id, cancellationToken);
+        var added = await members.AddAsync(actor, link.WorkspaceId, userId, permission.Id, MembershipSource.InvitationLink, link.Id, now, cancellationToken);
         if (!added.IsSuccess)
         {
             // Its use is rolled back with it.

@@ -16,7 +16,7 @@ namespace Roster.Features.Members;
 /// through <see cref="AddAsync"/>; every way out or down goes through the last-Admin rule of
 /// <see cref="LockAndCheckAdminsRemainAsync"/>.
 /// </summary>
-public sealed class MemberService(RosterDbContext db, PermissionService permissions, TimeProvider time)
+public sealed class MemberService(RosterDbContext db, PermissionService permissions)
 {
     public const int SearchMaxLength = 100;
 
@@ -26,10 +26,18 @@ public sealed class MemberService(RosterDbContext db, PermissionService permissi
     /// conditional update, which also locks the workspace row, so concurrent joins on any number of instances
     /// are counted exactly (the plans issue adds its member limit to that update's condition).
     /// Errors: 404 <c>workspace.not_found</c> (deleted meanwhile), 409 <c>member.already_member</c>. After an
-    /// error the caller must roll back its transaction.
+    /// error the caller must roll back its transaction. <paramref name="joinedAt"/> is the use case's "now" (UTC),
+    /// so a workspace's creator joins at the instant it was created.
     /// </summary>
     public async Task<Result<Membership>> AddAsync(
-        Actor actor, Guid workspaceId, Guid userId, Guid permissionId, MembershipSource source, Guid? invitationLinkId, CancellationToken cancellationToken)
+        Actor actor,
+        Guid workspaceId,
+        Guid userId,
+        Guid permissionId,
+        MembershipSource source,
+        Guid? invitationLinkId,
+        DateTimeOffset joinedAt,
+        CancellationToken cancellationToken)
     {
         if (db.Database.CurrentTransaction is null)
         {
@@ -43,7 +51,7 @@ public sealed class MemberService(RosterDbContext db, PermissionService permissi
             return MemberErrors.WorkspaceGone;
         }
 
-        var membership = new Membership(workspaceId, userId, permissionId, source, time.GetUtcNowForStorage(), invitationLinkId);
+        var membership = new Membership(workspaceId, userId, permissionId, source, joinedAt, invitationLinkId);
         db.Memberships.Add(membership);
         try
         {
