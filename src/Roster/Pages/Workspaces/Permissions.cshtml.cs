@@ -18,7 +18,7 @@ public sealed class PermissionsModel(WorkspaceService workspaces, UserManager<Us
 {
     protected override SettingsSection Section => SettingsSection.Permissions;
 
-    public IReadOnlyList<PermissionSummary> List { get; private set; } = [];
+    public IReadOnlyList<PermissionSummary> Summaries { get; private set; } = [];
 
     /// <summary>
     /// What a permission allows, in a few lines, as the evaluator decides it: administration first, then the
@@ -75,7 +75,7 @@ public sealed class PermissionsModel(WorkspaceService workspaces, UserManager<Us
             return false;
         }
 
-        List = await Permissions.ListAsync(WorkspaceId, withMemberCounts: true, cancellationToken);
+        Summaries = await Permissions.ListAsync(WorkspaceId, withMemberCounts: true, cancellationToken);
         return true;
     }
 }
