@@ -28,8 +28,16 @@ public sealed class MemberService(RosterDbContext db, PermissionService permissi
     /// Errors: 404 <c>workspace.not_found</c> (deleted meanwhile), 409 <c>member.already_member</c>. After an
     /// error the caller must roll back its transaction.
     /// </summary>
+    public Task<Result<Membership>> AddAsync(
+        Actor actor, Guid workspaceId, Guid userId, Guid permissionId, MembershipSource source, Guid? invitationLinkId, CancellationToken cancellationToken) =>
+        AddAsync(actor, workspaceId, userId, permissionId, source, invitationLinkId, time.GetUtcNowForStorage(), cancellationToken);
+
+    /// <summary>
+    /// <see cref="AddAsync(Actor, Guid, Guid, Guid, MembershipSource, Guid?, CancellationToken)"/> at a time the
+    /// caller already read: a workspace's creator joins at the instant it was created, not a clock read later.
+    /// </summary>
     public async Task<Result<Membership>> AddAsync(
-        Actor actor, Guid workspaceId, Guid userId, Guid permissionId, MembershipSource source, Guid? invitationLinkId, CancellationToken cancellationToken)
+        Actor actor, Guid workspaceId, Guid userId, Guid permissionId, MembershipSource source, Guid? invitationLinkId, DateTimeOffset joinedAt, CancellationToken cancellationToken)
     {
         if (db.Database.CurrentTransaction is null)
         {
@@ -43,7 +51,7 @@ public sealed class MemberService(RosterDbContext db, PermissionService permissi
             return MemberErrors.WorkspaceGone;
         }
 
-        var membership = new Membership(workspaceId, userId, permissionId, source, time.GetUtcNowForStorage(), invitationLinkId);
+        var membership = new Membership(workspaceId, userId, permissionId, source, joinedAt, invitationLinkId);
         db.Memberships.Add(membership);
         try
         {

@@ -89,7 +89,7 @@ public sealed class WorkspaceService(RosterDbContext db, MemberService members, 
         db.Workspaces.Add(workspace);
         db.Permissions.AddRange(builtIns);
         await db.SaveChangesAsync(cancellationToken);
-        var added = await members.AddAsync(actor, workspace.Id, userId, admin.Id, MembershipSource.CreatedWorkspace, invitationLinkId: null, cancellationToken);
+        var added = await members.AddAsync(actor, workspace.Id, userId, admin.Id, MembershipSource.CreatedWorkspace, invitationLinkId: null, joinedAt: now, cancellationToken);
         if (!added.IsSuccess)
         {
             return added.Error!;
