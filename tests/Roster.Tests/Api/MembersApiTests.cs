@@ -8,6 +8,36 @@ namespace Roster.Tests.Api;
 public sealed class MembersApiTests(RosterApp app)
 {
     [Fact]
+    public async Task List_PagesWithTheNextCursor_UntilTheLastPage()
+    {
+        var admin = await TestUsers.RegisterAsync(app);
+        var workspace = await admin.Client.CreateWorkspaceAsync();
+        var link = await admin.Client.CreateLinkAsync(workspace.Id, "Viewer");
+        for (var i = 0; i < 2; i++)
+        {
+            var joiner = await TestUsers.RegisterAsync(app);
+            using var accepted = await joiner.Client.AcceptAsync(ApiClient.TokenOf(link));
+            await accepted.EnsureSuccessAsync();
+        }
+
+        var seen = new List<Guid>();
+        string? next = null;
+        do
+        {
+            var page = await ApiClient.GetAsync<Roster.Infrastructure.Web.Page<Roster.Features.Members.MemberResponse>>(
+                admin.Client, $"/api/v1/workspaces/{workspace.Id}/members?limit=2{(next is null ? "" : $"&after={next}")}");
+            Assert.Equal(3, page.Total);
+            seen.AddRange(page.Items.Select(member => member.UserId));
+            next = page.Next;
+        }
+        while (next is not null);
+
+        Assert.Equal(3, seen.Count);
+        Assert.Equal(3, seen.Distinct().Count());
+        Assert.Equal(admin.Id, seen[0]);
+    }
+
+    [Fact]
     public async Task List_AnswersEveryMemberWithTheLinkTheyJoinedThrough()
     {
         var admin = await TestUsers.RegisterAsync(app);

@@ -41,16 +41,18 @@ public sealed class InvitationJourneyTests(RosterApp app, BrowserFixture browser
         await Expect(Pages.Notice(teammate)).ToHaveTextAsync("You joined Ada Admin's Workspace as Viewer");
         await Expect(teammate.GetByRole(AriaRole.Button, new() { Name = "Invite", Exact = true })).ToHaveCountAsync(0);
 
-        // The workspace has two members now: the Admin sees Settings, and the teammate listed as Viewer.
+        // The workspace has two members now: the Admin sees Settings, the link with who joined through it, and
+        // (in Settings > Members) the teammate listed as Viewer.
         await admin.ReloadAsync();
         await Expect(admin.GetByRole(AriaRole.Button, new() { Name = "Invite", Exact = true })).ToHaveCountAsync(0);
-        await admin.GetByRole(AriaRole.Link, new() { Name = "Settings" }).ClickAsync();
-        var row = admin.GetByRole(AriaRole.Row).Filter(new() { HasText = teammateEmail });
-        await Expect(row).ToContainTextAsync("Tom Teammate");
-        await Expect(row).ToContainTextAsync("Viewer");
+        await admin.GetByRole(AriaRole.Link, new() { Name = "Settings", Exact = true }).ClickAsync();
         var linkRow = admin.GetByRole(AriaRole.Table, new() { Name = "Invitation links" }).GetByRole(AriaRole.Row).Filter(new() { HasText = "Viewer" });
         await Expect(linkRow).ToContainTextAsync("1 of unlimited");
         await Expect(linkRow).ToContainTextAsync("Tom Teammate");
+        await Pages.SettingsSection(admin, "Members").ClickAsync();
+        var row = admin.GetByRole(AriaRole.Row).Filter(new() { HasText = teammateEmail });
+        await Expect(row).ToContainTextAsync("Tom Teammate");
+        await Expect(row.GetByRole(AriaRole.Combobox, new() { Name = "Permission of Tom Teammate" }).Locator("option:checked")).ToHaveTextAsync("Viewer");
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using Roster.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
 namespace Roster.Tests.Browser;
@@ -16,12 +17,52 @@ public static class Pages
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign up", Exact = true }).ClickAsync();
     }
 
-    public static async Task SignInAsync(IPage page, string email)
+    public static async Task SignInAsync(IPage page, string email, string password = Password)
     {
         await page.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
     }
+
+    /// <summary>Signs in from /login a user the test registered through the API, and waits for their first page.</summary>
+    public static async Task SignInAsync(IPage page, TestUser user)
+    {
+        await page.GotoAsync("/login");
+        await SignInAsync(page, user.Email, user.Password);
+        await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
+    }
+
+    /// <summary>Opens Settings > Workspace from the account menu, which offers it in every state.</summary>
+    public static async Task OpenSettingsFromAccountMenuAsync(IPage page)
+    {
+        await page.GetByLabel("Account menu").ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Workspace settings", Exact = true }).ClickAsync();
+        await page.WaitForURLAsync("**/settings/workspace");
+    }
+
+    /// <summary>A section's link in the Settings navigation: Workspace, Members, Permission Management, API keys.</summary>
+    public static ILocator SettingsSection(IPage page, string name) =>
+        page.GetByRole(AriaRole.Navigation, new() { Name = "Settings sections" }).GetByRole(AriaRole.Link, new() { Name = name, Exact = true });
+
+    /// <summary>The badges of one menu on the dashboard: what the person may do there.</summary>
+    public static ILocator GrantsOn(IPage page, string menu) =>
+        page.GetByRole(AriaRole.List, new() { Name = $"Your access to {menu}", Exact = true }).GetByRole(AriaRole.Listitem);
+
+    /// <summary>A table row that contains the text (a member's email, a permission's name).</summary>
+    public static ILocator Row(IPage page, string text) =>
+        page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Row).Filter(new() { HasText = text });
+
+    /// <summary>Opens a confirmation dialog with its button, then confirms with the dialog's own button.</summary>
+    public static async Task ConfirmAsync(IPage page, ILocator opener, string dialogName, string confirmButton)
+    {
+        await opener.ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = dialogName, Exact = true });
+        await Expect(dialog).ToBeVisibleAsync();
+        await dialog.GetByRole(AriaRole.Button, new() { Name = confirmButton, Exact = true }).ClickAsync();
+    }
+
+    /// <summary>The error a page shows about the form just posted.</summary>
+    public static ILocator PageError(IPage page) => page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Alert).First;
 
     /// <summary>Signs up from /signup and waits for the new workspace's dashboard; returns its id.</summary>
     public static async Task<Guid> SignUpWithNewWorkspaceAsync(IPage page, string name, string email)

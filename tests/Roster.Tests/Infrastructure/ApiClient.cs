@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text;
 using Roster.Features.Invitations;
 using Roster.Features.Members;
+using Roster.Features.Permissions;
 using Roster.Features.Workspaces;
 using Roster.Infrastructure.Web;
 
@@ -36,6 +37,16 @@ public static class ApiClient
     /// <summary>Every member (one page of up to 200, which is all a test workspace has).</summary>
     public static async Task<List<MemberResponse>> ListMembersAsync(this HttpClient client, Guid workspaceId) =>
         [.. (await GetAsync<Page<MemberResponse>>(client, $"/api/v1/workspaces/{workspaceId}/members?limit=200")).Items];
+
+    /// <summary>Creates a custom permission; <paramref name="grants"/> maps menu keys to grant wire names.</summary>
+    public static async Task<PermissionResponse> CreatePermissionAsync(
+        this HttpClient client, Guid workspaceId, string name, IReadOnlyDictionary<string, IReadOnlyList<string>> grants)
+    {
+        using var response = await client.PostAsJsonAsync(
+            $"/api/v1/workspaces/{workspaceId}/permissions", new PermissionRequest(name, grants), TestContext.Current.CancellationToken);
+        await response.EnsureSuccessAsync();
+        return await ReadAsync<PermissionResponse>(response);
+    }
 
     public static Task<HttpResponseMessage> AcceptAsync(this HttpClient client, string token) =>
         client.PostAsync(new Uri($"/api/v1/invitations/{token}/accept", UriKind.Relative), content: null, TestContext.Current.CancellationToken);

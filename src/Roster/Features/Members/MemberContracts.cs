@@ -32,6 +32,9 @@ public sealed record MemberSummary(
         UserId, Name, Email, Permission.Name, Permission.Id, JoinedAt, Source.ToApiName(), InvitationLinkId, InvitationLinkFingerprint);
 }
 
+/// <summary>The current members who joined through one invitation link: the first few names, and how many in all.</summary>
+public sealed record JoinedThroughLink(IReadOnlyList<string> Names, int Total);
+
 public static class MembershipSourceNames
 {
     public static string ToApiName(this MembershipSource source) => source switch

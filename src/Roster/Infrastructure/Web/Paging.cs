@@ -25,6 +25,9 @@ public readonly record struct PageRequest(int Limit, string? After)
 /// </summary>
 public static class KeysetCursor
 {
+    // The longest text a cursor holds: 19 digits of ticks (DateTimeOffset.MaxValue), ':' and 32 hex digits.
+    private const int MaxTextLength = 19 + 1 + 32;
+
     public static string Encode(DateTimeOffset at, Guid id) =>
         Base64Url.EncodeToString(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{at.UtcTicks}:{id:N}")));
 
@@ -32,12 +35,14 @@ public static class KeysetCursor
     {
         at = default;
         id = default;
-        if (string.IsNullOrEmpty(cursor) || cursor.Length > 96)
+        // Bounded by what Encode can produce (today's ticks already need 70 characters, 52 bytes), so any cursor
+        // this list gave out decodes, and anything longer is refused before decoding.
+        if (string.IsNullOrEmpty(cursor) || cursor.Length > Base64Url.GetEncodedLength(MaxTextLength))
         {
             return false;
         }
 
-        Span<byte> bytes = stackalloc byte[72];
+        Span<byte> bytes = stackalloc byte[MaxTextLength];
         if (!Base64Url.TryDecodeFromChars(cursor, bytes, out var written))
         {
             return false;

@@ -11,38 +11,55 @@ using Roster.Infrastructure.Web;
 
 namespace Roster.Pages.Workspaces;
 
-/// <summary>Settings > Workspace: members for everyone in it; links, Revoke and Invite for Admins.</summary>
+/// <summary>
+/// Settings > Workspace: the workspace's size and Leave for everyone in it; invitation links, Revoke and Invite
+/// for Admins. Members are listed in Settings > Members.
+/// </summary>
 public sealed class SettingsModel(
     WorkspaceService workspaces,
     UserManager<User> users,
     PermissionService permissions,
     MemberService members,
     InvitationService invitations,
-    IAuthorizationService authorization) : WorkspacePageModel(workspaces, users, permissions)
+    IAuthorizationService authorization) : SettingsPageModel(workspaces, users, permissions)
 {
-    public IReadOnlyList<MemberSummary> Members { get; private set; } = [];
+    /// <summary>How many names each link's "joined through it" cell shows before "and N more".</summary>
+    private const int NamesPerLink = 5;
+
+    private IReadOnlyDictionary<Guid, JoinedThroughLink> joinedThrough = new Dictionary<Guid, JoinedThroughLink>();
+
+    protected override SettingsSection Section => SettingsSection.Workspace;
 
     public IReadOnlyList<InvitationLinkResponse> Links { get; private set; } = [];
 
     /// <summary>The current members who joined through the link (spec 4: "with who joined through each").</summary>
-    public IEnumerable<string> JoinedThrough(Guid linkId) =>
-        Members.Where(member => member.InvitationLinkId == linkId).Select(member => member.Name);
-
-    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    public string JoinedThrough(Guid linkId)
     {
-        if (!await LoadHeaderAsync(cancellationToken))
+        if (!joinedThrough.TryGetValue(linkId, out var joined) || joined.Total == 0)
         {
-            return NotFound();
+            return "";
         }
 
-        Members = (await members.ListAsync(WorkspaceId, search: null, PageRequest.First(), cancellationToken)).Value.Items;
-        if (Header.IsAdmin)
-        {
-            Links = await invitations.ListLinksAsync(WorkspaceId, cancellationToken);
-        }
-
-        return Page();
+        var names = string.Join(", ", joined.Names);
+        return joined.Total > joined.Names.Count ? $"{names} and {joined.Total - joined.Names.Count} more" : names;
     }
+
+    /// <summary>Whether the link still lets people in, so Revoke means something.</summary>
+    public static bool IsActive(InvitationLinkResponse link) => link.Status == "active";
+
+    /// <summary>
+    /// Why a link that is neither expired, revoked nor used up refuses everyone: the service reports "inactive"
+    /// when its permission was deleted or its creator no longer administers the workspace (spec 3: a link cannot
+    /// outlive its creator's rights). Null for every other status.
+    /// </summary>
+    public static string? InactiveReason(InvitationLinkResponse link) => link.Status != "inactive"
+        ? null
+        : link.PermissionId is null || link.Permission is null
+            ? "The permission it grants was deleted."
+            : $"{link.CreatedByName}, who created it, is no longer an Admin.";
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) =>
+        await LoadAsync(cancellationToken) ? Page() : NotFound();
 
     public async Task<IActionResult> OnPostRevokeAsync(Guid linkId, CancellationToken cancellationToken)
     {
@@ -52,9 +69,61 @@ public sealed class SettingsModel(
         }
 
         var result = await invitations.RevokeLinkAsync(Actor.From(HttpContext), WorkspaceId, linkId, cancellationToken);
-        TempData["Notice"] = result.IsSuccess
-            ? $"Link {result.Value.Fingerprint} was revoked. Nobody can join through it any more."
-            : result.Error!.Message;
+        if (!result.IsSuccess)
+        {
+            return await ShowErrorAsync(Describe(result.Error!), cancellationToken);
+        }
+
+        TempData["Notice"] = $"Link {result.Value.Fingerprint} was revoked. Nobody can join through it any more.";
         return RedirectToPage(new { workspaceId = WorkspaceId });
+    }
+
+    /// <summary>
+    /// Leaves the workspace (any member; the page asks for confirmation first). The last Admin is refused by the
+    /// service's last-Admin rule and stays, with the reason on the page.
+    /// </summary>
+    public async Task<IActionResult> OnPostLeaveAsync(CancellationToken cancellationToken)
+    {
+        if (!await LoadHeaderAsync(cancellationToken))
+        {
+            return NotFound();
+        }
+
+        var result = await members.RemoveAsync(Actor.From(HttpContext), WorkspaceId, Header.User.Id, cancellationToken);
+        if (!result.IsSuccess)
+        {
+            return await ShowErrorAsync(Describe(result.Error!), cancellationToken);
+        }
+
+        // "/" opens another workspace of theirs, or offers to create one when this was their only one.
+        TempData["Notice"] = $"You left {Header.Workspace.Name}.";
+        return LocalRedirect("/");
+    }
+
+    private async Task<IActionResult> ShowErrorAsync(string message, CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(cancellationToken))
+        {
+            return NotFound();
+        }
+
+        ErrorMessage = message;
+        return Page();
+    }
+
+    private async Task<bool> LoadAsync(CancellationToken cancellationToken)
+    {
+        if (!await LoadHeaderAsync(cancellationToken))
+        {
+            return false;
+        }
+
+        if (Header.IsAdmin)
+        {
+            Links = await invitations.ListLinksAsync(WorkspaceId, cancellationToken);
+            joinedThrough = await members.JoinedThroughLinksAsync(WorkspaceId, NamesPerLink, cancellationToken);
+        }
+
+        return true;
     }
 }

@@ -6,6 +6,7 @@ using Roster.Features.Accounts;
 using Roster.Features.Permissions;
 using Roster.Features.Workspaces;
 using Roster.Infrastructure.Authorization;
+using Roster.Infrastructure.Errors;
 
 namespace Roster.Pages.Workspaces;
 
@@ -35,6 +36,13 @@ public abstract class WorkspacePageModel(WorkspaceService workspaces, UserManage
     protected WorkspaceService Workspaces { get; } = workspaces;
 
     protected PermissionService Permissions { get; } = permissions;
+
+    /// <summary>
+    /// The sentence a person reads for a failed use case: a validation error's first field message (which says
+    /// what to change), else the error's own message.
+    /// </summary>
+    protected static string Describe(Error error) =>
+        error.Fields?.Values.SelectMany(messages => messages).FirstOrDefault() ?? error.Message;
 
     protected async Task<bool> LoadHeaderAsync(CancellationToken cancellationToken)
     {
