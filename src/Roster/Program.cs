@@ -162,6 +162,7 @@ app.UseRouting();
 app.UseRateLimiter();
 app.UseAuthentication();
 app.UseMiddleware<BearerSecurityStampMiddleware>();
+app.UseMiddleware<ApiKeyScopeMiddleware>();
 app.UseAuthorization();
 app.UseAntiforgery();
 
