@@ -6,8 +6,8 @@ using Roster.Features.Invitations;
 using Roster.Features.Members;
 using Roster.Features.Permissions;
 using Roster.Features.Workspaces;
-using Roster.Infrastructure.Web;
 using Roster.Infrastructure.Authorization;
+using Roster.Infrastructure.Web;
 
 namespace Roster.Pages.Workspaces;
 
