@@ -165,7 +165,7 @@ public static class AuthorizationMatrix
         // ---- Pages outside workspaces. API keys are for the authorization API only: every page refuses them. ----
         //                                                                                Anonymous   Viewer      Member      ReadOnly    Admin       OtherAdmin  ApiKey         OtherKey
         Page("GET", "/", null, null,                                                       [ToLogin,    ToWorkspace, ToWorkspace, ToWorkspace, ToWorkspace, ToWorkspace, PageForbidden, PageForbidden], Visit(_ => "/")),
-        Page("POST", "/", null, "create a first workspace",                                [ToLogin,    ToWorkspace, ToWorkspace, ToWorkspace, ToWorkspace, ToWorkspace, PageForbidden, PageForbidden], Submit(_ => "/")),
+        Page("POST", "/", null, null,                                                      [ToLogin,    ToWorkspace, ToWorkspace, ToWorkspace, ToWorkspace, ToWorkspace, PageForbidden, PageForbidden], Submit(_ => "/")),
         Page("GET", "/login", null, null,                                                  [Shown,      ToRoot,     ToRoot,     ToRoot,     ToRoot,     ToRoot,     PageForbidden, PageForbidden], Visit(_ => "/login")),
         Page("POST", "/login", null, "wrong credentials",                                  [Shown,      Shown,      Shown,      Shown,      Shown,      Shown,      PageForbidden, PageForbidden], Submit(_ => "/login", _ => new() { ["Email"] = TestUsers.NewEmail(), ["Password"] = "not-the-password" })),
         Page("GET", "/signup", null, null,                                                 [Shown,      ToRoot,     ToRoot,     ToRoot,     ToRoot,     ToRoot,     PageForbidden, PageForbidden], Visit(_ => "/signup")),

@@ -40,10 +40,16 @@ public enum Caller
 public sealed record PreparedCall(HttpClient Client, HttpRequestMessage Request, Func<bool, Task>? Verify = null);
 
 /// <summary>
+/// Both workspaces as the database holds them, one line per fact (<see cref="AuthorizationScenario.SnapshotAsync"/>);
+/// <see cref="Core"/> is the part that is the scenario's own: its people's memberships, "Read only", its link and keys.
+/// </summary>
+public sealed record Snapshot(string Full, string Core);
+
+/// <summary>
 /// The matrix's world, built once and shared by every row: a workspace with an Admin, a Viewer, a Member and a
 /// member holding the custom permission "Read only"; an Admin of another workspace; an API key of each workspace
 /// (created through the API by their Admins). Rows that destroy something get fresh targets from here (a fresh
-/// member, link, permission or key) so that the scenario stays as it was; <see cref="AssertIntactAsync"/> checks that.
+/// member, link, permission or key) so that the scenario stays as it was; <see cref="AssertIntact"/> checks that.
 /// </summary>
 public sealed class AuthorizationScenario(RosterApp app) : IAsyncLifetime
 {
@@ -54,6 +60,7 @@ public sealed class AuthorizationScenario(RosterApp app) : IAsyncLifetime
     private readonly Dictionary<Caller, HttpClient> apiClients = [];
     private readonly Dictionary<Caller, HttpClient> pageClients = [];
     private readonly Dictionary<HttpClient, string> antiforgeryTokens = [];
+    private readonly Dictionary<string, string> joinTokens = [];
     private string intact = "";
 
     public RosterApp App => app;
@@ -142,7 +149,9 @@ public sealed class AuthorizationScenario(RosterApp app) : IAsyncLifetime
 
         apiClients[Caller.ApiKey] = pageClients[Caller.ApiKey] = KeyClient(Key.Key);
         apiClients[Caller.ApiKeyOfAnotherWorkspace] = pageClients[Caller.ApiKeyOfAnotherWorkspace] = KeyClient(OtherKey.Key);
-        intact = await DescribeCoreAsync();
+        intact = (await SnapshotAsync()).Core;
+        // Five memberships, "Read only", the link and two keys: the snapshot sees what it guards.
+        Assert.Equal(9, intact.Split('\n').Length);
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
@@ -201,7 +210,19 @@ public sealed class AuthorizationScenario(RosterApp app) : IAsyncLifetime
     /// A new user who joined the scenario workspace through a fresh link with this permission: a target that a
     /// row may change or remove, or a stand-in caller for a row that would change the caller's own membership.
     /// </summary>
-    public Task<TestUser> FreshMemberAsync(string permission) => TestUsers.JoinAsync(app, Admin, Workspace.Id, permission);
+    public async Task<TestUser> FreshMemberAsync(string permission)
+    {
+        // One link per permission serves every fresh member (no limit on its uses; an Admin link's default is one).
+        if (!joinTokens.TryGetValue(permission, out var token))
+        {
+            token = joinTokens[permission] = ApiClient.TokenOf(await Admin.Client.CreateLinkAsync(Workspace.Id, permission, maxUses: 10_000));
+        }
+
+        var user = await SignInAsync(await FreshAccountAsync());
+        using var accepted = await user.Client.AcceptAsync(token);
+        await accepted.EnsureSuccessAsync();
+        return user;
+    }
 
     /// <summary>
     /// Someone in the caller's position who is not the scenario's person: a fresh member holding the caller's
@@ -219,7 +240,7 @@ public sealed class AuthorizationScenario(RosterApp app) : IAsyncLifetime
             return null;
         }
 
-        var user = await TestUsers.RegisterAsync(app);
+        var user = await SignInAsync(await FreshAccountAsync());
         await user.Client.CreateWorkspaceAsync();
         return user;
     }
@@ -250,24 +271,26 @@ public sealed class AuthorizationScenario(RosterApp app) : IAsyncLifetime
     }
 
     /// <summary>
-    /// Registers an account (no sign-in), for rows that act on an account by an emailed code; its address verified
-    /// when asked (Identity resets only the password of a verified address).
+    /// A new account, made by Identity directly: setup, not an operation under test, so it costs no sign-up request
+    /// and no email. Its address verified when asked (Identity resets only the password of a verified address).
     /// </summary>
     public async Task<User> FreshAccountAsync(bool emailConfirmed = false)
     {
+        await using var scope = app.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<User>>();
         var email = TestUsers.NewEmail();
-        using var response = await app.CreateHttpClient().PostAsJsonAsync(
-            "/api/v1/auth/register", new { email, password = TestUsers.Password }, TestContext.Current.CancellationToken);
-        await response.EnsureSuccessAsync();
-        if (emailConfirmed)
-        {
-            await using var scope = app.Services.CreateAsyncScope();
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<User>>();
-            var user = (await users.FindByEmailAsync(email))!;
-            Assert.True((await users.ConfirmEmailAsync(user, await users.GenerateEmailConfirmationTokenAsync(user))).Succeeded);
-        }
+        var user = new User { UserName = email, Email = email, EmailConfirmed = emailConfirmed };
+        var created = await users.CreateAsync(user, TestUsers.Password);
+        Assert.True(created.Succeeded, string.Join(", ", created.Errors.Select(error => error.Description)));
+        return (await users.FindByIdAsync(user.Id.ToString()))!;
+    }
 
-        return await app.FindUserAsync(email);
+    /// <summary>Signs an account in through <c>POST /api/v1/auth/login</c>: a client with its bearer token.</summary>
+    public async Task<TestUser> SignInAsync(User user)
+    {
+        var client = app.CreateHttpClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TestUsers.AccessTokenAsync(client, user.Email!));
+        return new TestUser(user.Id, user.Email!, TestUsers.Password, client);
     }
 
     /// <summary>A code as the emails carry it (base64url), made by Identity itself.</summary>
@@ -286,10 +309,41 @@ public sealed class AuthorizationScenario(RosterApp app) : IAsyncLifetime
     /// their permissions' grants, links and API keys (not a key's "last used", which using it updates). A refused
     /// call must leave this exactly as it was.
     /// </summary>
-    public Task<string> SnapshotAsync() => DescribeAsync(core: false);
+    public async Task<Snapshot> SnapshotAsync()
+    {
+        // One query, not one per table: every row of the matrix reads this once or twice. Plain SQL that both
+        // databases run (CAST AS TEXT, ||); ids print in each database's own form, so lines compare within one run.
+        // Not a key's "last used", which using the key updates.
+        Guid a = Workspace.Id, b = OtherWorkspace.Id;
+        var lines = await app.QueryAsync(db => db.Database.SqlQuery<string>($"""
+            SELECT 'workspace ' || CAST("Id" AS TEXT) || ' ''' || "Name" || ''' members=' || CAST("MemberCount" AS TEXT) AS "Value"
+              FROM "Workspaces" WHERE "Id" IN ({a}, {b})
+            UNION ALL
+            SELECT 'member ' || CAST("WorkspaceId" AS TEXT) || ' ' || CAST("UserId" AS TEXT) || ' holds ' || CAST("PermissionId" AS TEXT)
+              FROM "Memberships" WHERE "WorkspaceId" IN ({a}, {b})
+            UNION ALL
+            SELECT 'permission ' || CAST("WorkspaceId" AS TEXT) || ' ' || CAST("Id" AS TEXT) || ' ''' || "Name" || ''' ' || CAST("Kind" AS TEXT) || ' [' || "Grants" || ']'
+              FROM "Permissions" WHERE "WorkspaceId" IN ({a}, {b})
+            UNION ALL
+            SELECT 'link ' || CAST("WorkspaceId" AS TEXT) || ' ' || CAST("Id" AS TEXT) || ' grants ' || COALESCE(CAST("PermissionId" AS TEXT), '-')
+                   || ' uses=' || CAST("Uses" AS TEXT) || '/' || COALESCE(CAST("MaxUses" AS TEXT), '-')
+                   || ' expires=' || CAST("ExpiresAt" AS TEXT) || ' revoked=' || COALESCE(CAST("RevokedAt" AS TEXT), '-')
+              FROM "InvitationLinks" WHERE "WorkspaceId" IN ({a}, {b})
+            UNION ALL
+            SELECT 'api key ' || CAST("WorkspaceId" AS TEXT) || ' ' || CAST("Id" AS TEXT) || ' ''' || "Name" || ''' revoked=' || COALESCE(CAST("RevokedAt" AS TEXT), '-')
+              FROM "ApiKeys" WHERE "WorkspaceId" IN ({a}, {b})
+            """).ToListAsync(TestContext.Current.CancellationToken));
+        lines.Sort(StringComparer.Ordinal);
 
-    /// <summary>The scenario's own people, permissions, link and keys are as they were built.</summary>
-    public async Task AssertIntactAsync() => Assert.Equal(intact, await DescribeCoreAsync());
+        var core = new[] { Admin.Id, Viewer.Id, Member.Id, ReadOnly.Id, AdminOfAnotherWorkspace.Id, Link.Id, Key.Id, OtherKey.Id }.Select(id => id.ToString()).ToList();
+        return new Snapshot(
+            string.Join('\n', lines),
+            string.Join('\n', lines.Where(line =>
+                core.Any(id => line.Contains(id, StringComparison.OrdinalIgnoreCase)) || line.Contains($"'{ReadOnlyPermissionName}'", StringComparison.Ordinal))));
+    }
+
+    /// <summary>The scenario's own people, permission, link and keys are as they were built.</summary>
+    public void AssertIntact(Snapshot snapshot) => Assert.Equal(intact, snapshot.Core);
 
     public Task<bool> IsMemberAsync(Guid workspaceId, Guid userId) =>
         app.QueryAsync(db => db.Memberships.AnyAsync(m => m.WorkspaceId == workspaceId && m.UserId == userId, TestContext.Current.CancellationToken));
@@ -321,46 +375,6 @@ public sealed class AuthorizationScenario(RosterApp app) : IAsyncLifetime
 
     public Task<bool> WorkspaceNamedAsync(string name) =>
         app.QueryAsync(db => db.Workspaces.AnyAsync(w => w.Name == name, TestContext.Current.CancellationToken));
-
-    private Task<string> DescribeCoreAsync() => DescribeAsync(core: true);
-
-    private Task<string> DescribeAsync(bool core) => app.QueryAsync(async db =>
-    {
-        var cancellationToken = TestContext.Current.CancellationToken;
-        Guid[] workspaces = [Workspace.Id, OtherWorkspace.Id];
-        Guid[] people = [Admin.Id, Viewer.Id, Member.Id, ReadOnly.Id, AdminOfAnotherWorkspace.Id];
-        Guid[] links = [Link.Id];
-        Guid[] keys = [Key.Id, OtherKey.Id];
-        var lines = new List<string>();
-        if (!core)
-        {
-            lines.AddRange((await db.Workspaces.AsNoTracking().Where(w => workspaces.Contains(w.Id)).Select(w => new { w.Id, w.Name, w.MemberCount }).ToListAsync(cancellationToken))
-                .Select(w => $"workspace {w.Id} '{w.Name}' members={w.MemberCount}"));
-        }
-
-        lines.AddRange((await db.Memberships.AsNoTracking()
-                .Where(m => workspaces.Contains(m.WorkspaceId) && (!core || people.Contains(m.UserId)))
-                .Select(m => new { m.WorkspaceId, m.UserId, m.PermissionId })
-                .ToListAsync(cancellationToken))
-            .Select(m => $"member {m.WorkspaceId} {m.UserId} holds {m.PermissionId}"));
-        lines.AddRange((await db.Permissions.AsNoTracking()
-                .Where(p => workspaces.Contains(p.WorkspaceId) && (!core || p.Name == ReadOnlyPermissionName))
-                .Select(p => new { p.WorkspaceId, p.Id, p.Name, p.Kind, p.Grants })
-                .ToListAsync(cancellationToken))
-            .Select(p => $"permission {p.WorkspaceId} {p.Id} '{p.Name}' {p.Kind} [{p.Grants.ToStorage()}]"));
-        lines.AddRange((await db.InvitationLinks.AsNoTracking()
-                .Where(l => workspaces.Contains(l.WorkspaceId) && (!core || links.Contains(l.Id)))
-                .Select(l => new { l.WorkspaceId, l.Id, l.PermissionId, l.Uses, l.MaxUses, l.ExpiresAt, l.RevokedAt })
-                .ToListAsync(cancellationToken))
-            .Select(l => $"link {l.WorkspaceId} {l.Id} grants {l.PermissionId} uses={l.Uses}/{l.MaxUses} expires={l.ExpiresAt:O} revoked={l.RevokedAt:O}"));
-        lines.AddRange((await db.ApiKeys.AsNoTracking()
-                .Where(k => workspaces.Contains(k.WorkspaceId) && (!core || keys.Contains(k.Id)))
-                .Select(k => new { k.WorkspaceId, k.Id, k.Name, k.RevokedAt })
-                .ToListAsync(cancellationToken))
-            .Select(k => $"api key {k.WorkspaceId} {k.Id} '{k.Name}' revoked={k.RevokedAt:O}"));
-        lines.Sort(StringComparer.Ordinal);
-        return string.Join('\n', lines);
-    });
 
     private static async Task<CreatedApiKeyResponse> CreateKeyAsync(HttpClient admin, Guid workspaceId)
     {
