@@ -59,7 +59,7 @@ public sealed class AuthorizationScenario(RosterApp app) : IAsyncLifetime
 
     private readonly Dictionary<Caller, HttpClient> apiClients = [];
     private readonly Dictionary<Caller, HttpClient> pageClients = [];
-    private readonly Dictionary<HttpClient, string> antiforgeryTokens = [];
+    private readonly Dictionary<HttpClient, string?> antiforgeryTokens = [];
     private readonly Dictionary<string, string> joinTokens = [];
     private string intact = "";
 
@@ -75,7 +75,10 @@ public sealed class AuthorizationScenario(RosterApp app) : IAsyncLifetime
 
     public TestUser AdminOfAnotherWorkspace { get; private set; } = null!;
 
-    /// <summary>Belongs to no workspace; its credentials and refresh token are what the sign-in rows send.</summary>
+    /// <summary>
+    /// Outside both workspaces: its credentials and refresh token are what the sign-in rows send, and it creates the
+    /// workspaces that the accept rows join.
+    /// </summary>
     public TestUser Outsider { get; private set; } = null!;
 
     public string OutsiderRefreshToken { get; private set; } = "";
@@ -403,12 +406,9 @@ public sealed class AuthorizationScenario(RosterApp app) : IAsyncLifetime
         }
 
         using var response = await client.GetAsync(new Uri("/logout", UriKind.Relative), TestContext.Current.CancellationToken);
-        if (response.StatusCode != HttpStatusCode.OK)
-        {
-            return null;
-        }
-
-        var token = TestUsers.HiddenFields(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))["__RequestVerificationToken"];
+        var token = response.StatusCode == HttpStatusCode.OK
+            ? TestUsers.HiddenFields(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))["__RequestVerificationToken"]
+            : null;
         antiforgeryTokens[client] = token;
         return token;
     }
