@@ -64,9 +64,16 @@ builder.Services.ConfigureApplicationCookie(cookie =>
     cookie.Cookie.Name = CookieNames.Application;
     cookie.LoginPath = "/login";
     cookie.LogoutPath = "/logout";
-    cookie.AccessDeniedPath = "/error/403";
     cookie.Events.OnRedirectToLogin = context => ApiAwareRedirect(context, StatusCodes.Status401Unauthorized);
-    cookie.Events.OnRedirectToAccessDenied = context => ApiAwareRedirect(context, StatusCodes.Status403Forbidden);
+
+    // A refusal (Forbid() in a page handler, or a policy that fails) answers 403 where it happens, as the workspace
+    // policies do: problem+json on the API, the "Not allowed" page through the status code pages elsewhere. A redirect
+    // to an error URL would answer 302 and then 200.
+    cookie.Events.OnRedirectToAccessDenied = context =>
+    {
+        context.Response.StatusCode = StatusCodes.Status403Forbidden;
+        return Task.CompletedTask;
+    };
     cookie.Events.OnValidatePrincipal = CookieSecurityStamp.ValidatePrincipalAsync;
 });
 builder.Services.Configure<DataProtectionTokenProviderOptions>(tokens => tokens.TokenLifespan = TimeSpan.FromHours(2));
@@ -164,6 +171,7 @@ app.UseRouting();
 app.UseRateLimiter();
 app.UseAuthentication();
 app.UseMiddleware<BearerSecurityStampMiddleware>();
+app.UseMiddleware<ApiKeyScopeMiddleware>();
 app.UseAuthorization();
 app.UseAntiforgery();
 

@@ -58,6 +58,7 @@ public sealed class WorkspaceAuthorizationHandler(WorkspaceAccess access) : Auth
     public const string NotFoundReason = "workspace.not_found";
     public const string ForbiddenReason = "workspace.forbidden";
     public const string ApiKeyNotAllowedReason = "api_key.not_allowed";
+    public const string ApiKeyNotAllowedTitle = "An API key may only call its workspace's authorization API.";
 
     protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, WorkspaceRequirement requirement)
     {
@@ -126,7 +127,7 @@ public sealed class WorkspaceAuthorizationResultHandler : IAuthorizationMiddlewa
             var problem = reasons.Contains(WorkspaceAuthorizationHandler.NotFoundReason)
                 ? ProblemResults.Problem(StatusCodes.Status404NotFound, "workspace.not_found", "No such workspace.")
                 : context.User.IsApiKey()
-                    ? ProblemResults.Problem(StatusCodes.Status403Forbidden, "api_key.not_allowed", "An API key may only call its workspace's authorization API.")
+                    ? ProblemResults.Problem(StatusCodes.Status403Forbidden, WorkspaceAuthorizationHandler.ApiKeyNotAllowedReason, WorkspaceAuthorizationHandler.ApiKeyNotAllowedTitle)
                     : reasons.Contains(WorkspaceAuthorizationHandler.ForbiddenReason)
                         ? ProblemResults.Problem(StatusCodes.Status403Forbidden, "workspace.forbidden", "Your permission in this workspace does not allow this.")
                         : null;

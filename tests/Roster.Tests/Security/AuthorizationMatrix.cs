@@ -1,0 +1,506 @@
+using System.Net;
+using System.Net.Http.Json;
+using Roster.Tests.Infrastructure;
+
+namespace Roster.Tests.Security;
+
+/// <summary>
+/// What one caller gets from one operation: an exact status, with the problem's <c>code</c> on the API and the
+/// redirect's target on pages; or, for page forms whose success answer the pages decide (a redirect back, or the
+/// page again), "accepted": any 2xx or 3xx that is not a sign-in or error redirect, with the row's effect checked.
+/// </summary>
+public sealed record Outcome(string Label, int Status, bool Refused, string? Code = null, string? Location = null, bool LocationIsPrefix = false, bool Accepted = false)
+{
+    public override string ToString() => Label;
+
+    public async Task AssertAsync(HttpResponseMessage response, string? secret)
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        var status = (int)response.StatusCode;
+        var location = response.Headers.Location is { } uri ? (uri.IsAbsoluteUri ? uri.PathAndQuery : uri.OriginalString) : null;
+        var path = location?.Split('?')[0];
+        var answer = $"got {status}{(location is null ? "" : $" to {location}")}: {(body.Length > 400 ? body[..400] : body)}";
+        if (Accepted)
+        {
+            var toSignInOrError = path is not null && (path == "/login" || path.StartsWith("/error", StringComparison.Ordinal));
+            Assert.True(status is >= 200 and < 400 && !toSignInOrError, $"Expected the form to be accepted (2xx, or 3xx not to /login or /error), {answer}");
+        }
+        else if (Code is not null)
+        {
+            await response.AssertProblemAsync((HttpStatusCode)Status, Code);
+        }
+        else
+        {
+            Assert.True(Status == status, $"Expected {Label}, {answer}");
+            if (Location is not null)
+            {
+                Assert.True(
+                    path is not null && (LocationIsPrefix ? path.StartsWith(Location, StringComparison.Ordinal) : path == Location),
+                    $"Expected {Label}, {answer}");
+            }
+        }
+
+        // Someone outside the workspace learns nothing about it, not even its name.
+        if (Refused && secret is not null)
+        {
+            Assert.DoesNotContain(secret, body, StringComparison.Ordinal);
+        }
+    }
+}
+
+/// <summary>
+/// One operation (an API endpoint, or a page handler) and, per caller, what it must answer. <see cref="Variant"/>
+/// tells apart two rows of one endpoint (removing someone else, or leaving). Columns follow <see cref="Caller"/>.
+/// </summary>
+public sealed record MatrixRow(
+    string Method, string Route, string? Handler, string? Variant, IReadOnlyList<Outcome> Outcomes, Func<AuthorizationScenario, Caller, Task<PreparedCall>> Prepare)
+{
+    public bool IsPage => !Route.StartsWith("/api/", StringComparison.Ordinal);
+
+    /// <summary>The endpoint this row covers, as <see cref="EndpointInventory"/> names it.</summary>
+    public string Endpoint => EndpointInventory.Key(IsPage, Method, Route, Handler);
+
+    public string Name => Variant is null ? Endpoint : $"{Endpoint} ({Variant})";
+
+    public Outcome For(Caller caller) => Outcomes[(int)caller];
+}
+
+/// <summary>
+/// The authorization matrix (SPEC section 10): every API endpoint and every page handler, for every caller, with
+/// the answer it must give. <see cref="AuthorizationMatrixTests"/> drives each cell through the real app and fails
+/// when an endpoint or page handler exists without a row here (or a row names one that does not exist).
+/// </summary>
+public static class AuthorizationMatrix
+{
+    // API answers.
+    private static readonly Outcome Ok = new("200", 200, Refused: false);
+    private static readonly Outcome Created = new("201", 201, Refused: false);
+    private static readonly Outcome NoContent = new("204", 204, Refused: false);
+    private static readonly Outcome SignIn = new("401 auth.required", 401, Refused: true, Code: "auth.required");
+
+    /// <summary>Outside the workspace (or another workspace's API key): no hint that it exists.</summary>
+    private static readonly Outcome Hidden = new("404 workspace.not_found", 404, Refused: true, Code: "workspace.not_found");
+    private static readonly Outcome NotAdmin = new("403 workspace.forbidden", 403, Refused: true, Code: "workspace.forbidden");
+    private static readonly Outcome KeyRefused = new("403 api_key.not_allowed", 403, Refused: true, Code: "api_key.not_allowed");
+    private static readonly Outcome SelfOnly = new("403 authorization.self_only", 403, Refused: true, Code: "authorization.self_only");
+    private static readonly Outcome AlreadyMember = new("409 invitation.already_member", 409, Refused: false, Code: "invitation.already_member");
+
+    // Page answers. Refused pages render the friendly error page with the status.
+    private static readonly Outcome Shown = new("200 page", 200, Refused: false);
+    private static readonly Outcome ToLogin = new("302 to /login", 302, Refused: true, Location: "/login");
+    private static readonly Outcome PageHidden = new("404 page", 404, Refused: true);
+    private static readonly Outcome PageForbidden = new("403 page", 403, Refused: true);
+    private static readonly Outcome ToRoot = new("302 to /", 302, Refused: false, Location: "/");
+    private static readonly Outcome ToWorkspace = new("302 to /w/...", 302, Refused: false, Location: "/w/", LocationIsPrefix: true);
+    private static readonly Outcome SignedOut = new("302 to /login (signed out)", 302, Refused: false, Location: "/login");
+    private static readonly Outcome Done = new("accepted", 0, Refused: false, Accepted: true);
+
+    private const string AboutThemselves = "about themselves";
+    private const string AboutSomeoneElse = "about someone else";
+
+    public static IReadOnlyList<MatrixRow> Rows { get; } =
+    [
+        // ---- Accounts: Identity's endpoints. Anonymous by design, except manage/*, which needs a person. ----
+        //                                                                                Anonymous   Viewer      Member      ReadOnly    Admin       OtherAdmin  ApiKey      OtherKey
+        Api("POST", "/api/v1/auth/register", null,                                         [Ok,         Ok,         Ok,         Ok,         Ok,         Ok,         KeyRefused, KeyRefused], Register),
+        Api("POST", "/api/v1/auth/login", null,                                            [Ok,         Ok,         Ok,         Ok,         Ok,         Ok,         KeyRefused, KeyRefused], Send(HttpMethod.Post, _ => "/api/v1/auth/login", s => new { email = s.Outsider.Email, password = s.Outsider.Password })),
+        Api("POST", "/api/v1/auth/refresh", null,                                          [Ok,         Ok,         Ok,         Ok,         Ok,         Ok,         KeyRefused, KeyRefused], Send(HttpMethod.Post, _ => "/api/v1/auth/refresh", s => new { refreshToken = s.OutsiderRefreshToken })),
+        Api("GET", "/api/v1/auth/confirmEmail", null,                                      [Ok,         Ok,         Ok,         Ok,         Ok,         Ok,         KeyRefused, KeyRefused], ConfirmEmail),
+        Api("POST", "/api/v1/auth/resendConfirmationEmail", null,                          [Ok,         Ok,         Ok,         Ok,         Ok,         Ok,         KeyRefused, KeyRefused], Send(HttpMethod.Post, _ => "/api/v1/auth/resendConfirmationEmail", s => new { email = s.Outsider.Email })),
+        Api("POST", "/api/v1/auth/forgotPassword", null,                                   [Ok,         Ok,         Ok,         Ok,         Ok,         Ok,         KeyRefused, KeyRefused], Send(HttpMethod.Post, _ => "/api/v1/auth/forgotPassword", s => new { email = s.Outsider.Email })),
+        Api("POST", "/api/v1/auth/resetPassword", null,                                    [Ok,         Ok,         Ok,         Ok,         Ok,         Ok,         KeyRefused, KeyRefused], ResetPassword),
+        Api("POST", "/api/v1/auth/manage/2fa", "a stand-in for the caller",                [SignIn,     Ok,         Ok,         Ok,         Ok,         Ok,         KeyRefused, KeyRefused], TwoFactor),
+        Api("GET", "/api/v1/auth/manage/info", null,                                       [SignIn,     Ok,         Ok,         Ok,         Ok,         Ok,         KeyRefused, KeyRefused], Send(HttpMethod.Get, _ => "/api/v1/auth/manage/info")),
+        Api("POST", "/api/v1/auth/manage/info", null,                                      [SignIn,     Ok,         Ok,         Ok,         Ok,         Ok,         KeyRefused, KeyRefused], Send(HttpMethod.Post, _ => "/api/v1/auth/manage/info", _ => new { })),
+
+        // ---- The caller's own account and workspaces; the menu catalog. ----
+        //                                                                                Anonymous   Viewer      Member      ReadOnly    Admin       OtherAdmin  ApiKey      OtherKey
+        Api("GET", "/api/v1/me", null,                                                     [SignIn,     Ok,         Ok,         Ok,         Ok,         Ok,         KeyRefused, KeyRefused], Send(HttpMethod.Get, _ => "/api/v1/me")),
+        Api("GET", "/api/v1/menus", null,                                                  [SignIn,     Ok,         Ok,         Ok,         Ok,         Ok,         KeyRefused, KeyRefused], Send(HttpMethod.Get, _ => "/api/v1/menus")),
+        Api("GET", "/api/v1/workspaces", null,                                             [SignIn,     Ok,         Ok,         Ok,         Ok,         Ok,         KeyRefused, KeyRefused], Send(HttpMethod.Get, _ => "/api/v1/workspaces")),
+        Api("POST", "/api/v1/workspaces", null,                                            [SignIn,     Created,    Created,    Created,    Created,    Created,    KeyRefused, KeyRefused], CreateWorkspace),
+        Api("GET", "/api/v1/workspaces/{workspaceId}", null,                               [SignIn,     Ok,         Ok,         Ok,         Ok,         Hidden,     KeyRefused, Hidden],     Send(HttpMethod.Get, s => s.Api)),
+
+        // ---- Members. Everyone in the workspace reads them; only Admins change or remove; anyone leaves. ----
+        //                                                                                Anonymous   Viewer      Member      ReadOnly    Admin       OtherAdmin  ApiKey      OtherKey
+        Api("GET", "/api/v1/workspaces/{workspaceId}/members", null,                       [SignIn,     Ok,         Ok,         Ok,         Ok,         Hidden,     KeyRefused, Hidden],     Send(HttpMethod.Get, s => $"{s.Api}/members")),
+        Api("GET", "/api/v1/workspaces/{workspaceId}/members/{userId}", null,              [SignIn,     Ok,         Ok,         Ok,         Ok,         Hidden,     KeyRefused, Hidden],     Send(HttpMethod.Get, s => $"{s.Api}/members/{s.Viewer.Id}")),
+        Api("PATCH", "/api/v1/workspaces/{workspaceId}/members/{userId}", null,            [SignIn,     NotAdmin,   NotAdmin,   NotAdmin,   Ok,         Hidden,     KeyRefused, Hidden],     ChangeMemberPermission),
+        Api("DELETE", "/api/v1/workspaces/{workspaceId}/members/{userId}", "remove someone else", [SignIn, NotAdmin, NotAdmin,  NotAdmin,   NoContent,  Hidden,     KeyRefused, Hidden],     RemoveMember),
+        Api("DELETE", "/api/v1/workspaces/{workspaceId}/members/{userId}", "leave: a stand-in removes themselves", [SignIn, NoContent, NoContent, NoContent, NoContent, Hidden, KeyRefused, Hidden], LeaveWorkspace),
+
+        // ---- Permissions. Everyone in the workspace reads them; only Admins manage them. ----
+        //                                                                                Anonymous   Viewer      Member      ReadOnly    Admin       OtherAdmin  ApiKey      OtherKey
+        Api("GET", "/api/v1/workspaces/{workspaceId}/permissions", null,                   [SignIn,     Ok,         Ok,         Ok,         Ok,         Hidden,     KeyRefused, Hidden],     Send(HttpMethod.Get, s => $"{s.Api}/permissions")),
+        Api("GET", "/api/v1/workspaces/{workspaceId}/permissions/{permissionId}", null,    [SignIn,     Ok,         Ok,         Ok,         Ok,         Hidden,     KeyRefused, Hidden],     Send(HttpMethod.Get, s => $"{s.Api}/permissions/{s.PermissionIds[AuthorizationScenario.ReadOnlyPermissionName]}")),
+        Api("POST", "/api/v1/workspaces/{workspaceId}/permissions", null,                  [SignIn,     NotAdmin,   NotAdmin,   NotAdmin,   Created,    Hidden,     KeyRefused, Hidden],     CreatePermission),
+        Api("PATCH", "/api/v1/workspaces/{workspaceId}/permissions/{permissionId}", null,  [SignIn,     NotAdmin,   NotAdmin,   NotAdmin,   Ok,         Hidden,     KeyRefused, Hidden],     RenamePermission),
+        Api("DELETE", "/api/v1/workspaces/{workspaceId}/permissions/{permissionId}", null, [SignIn,     NotAdmin,   NotAdmin,   NotAdmin,   NoContent,  Hidden,     KeyRefused, Hidden],     DeletePermission),
+
+        // ---- The caller's access, and the authorization API: members ask about themselves, API keys about anyone. ----
+        //                                                                                Anonymous   Viewer      Member      ReadOnly    Admin       OtherAdmin  ApiKey      OtherKey
+        Api("GET", "/api/v1/workspaces/{workspaceId}/access", null,                        [SignIn,     Ok,         Ok,         Ok,         Ok,         Hidden,     KeyRefused, Hidden],     Send(HttpMethod.Get, s => $"{s.Api}/access")),
+        Api("POST", "/api/v1/workspaces/{workspaceId}/authorize", AboutThemselves,         [SignIn,     Ok,         Ok,         Ok,         Ok,         Hidden,     Ok,         Hidden],     Authorize(batch: false, aboutThemselves: true)),
+        Api("POST", "/api/v1/workspaces/{workspaceId}/authorize", AboutSomeoneElse,        [SignIn,     SelfOnly,   SelfOnly,   SelfOnly,   SelfOnly,   Hidden,     Ok,         Hidden],     Authorize(batch: false, aboutThemselves: false)),
+        Api("POST", "/api/v1/workspaces/{workspaceId}/authorize/batch", AboutThemselves,   [SignIn,     Ok,         Ok,         Ok,         Ok,         Hidden,     Ok,         Hidden],     Authorize(batch: true, aboutThemselves: true)),
+        Api("POST", "/api/v1/workspaces/{workspaceId}/authorize/batch", AboutSomeoneElse,  [SignIn,     SelfOnly,   SelfOnly,   SelfOnly,   SelfOnly,   Hidden,     Ok,         Hidden],     Authorize(batch: true, aboutThemselves: false)),
+
+        // ---- API keys: Admins only. ----
+        //                                                                                Anonymous   Viewer      Member      ReadOnly    Admin       OtherAdmin  ApiKey      OtherKey
+        Api("GET", "/api/v1/workspaces/{workspaceId}/api-keys", null,                      [SignIn,     NotAdmin,   NotAdmin,   NotAdmin,   Ok,         Hidden,     KeyRefused, Hidden],     Send(HttpMethod.Get, s => $"{s.Api}/api-keys")),
+        Api("POST", "/api/v1/workspaces/{workspaceId}/api-keys", null,                     [SignIn,     NotAdmin,   NotAdmin,   NotAdmin,   Created,    Hidden,     KeyRefused, Hidden],     CreateKey),
+        Api("GET", "/api/v1/workspaces/{workspaceId}/api-keys/{keyId}", null,              [SignIn,     NotAdmin,   NotAdmin,   NotAdmin,   Ok,         Hidden,     KeyRefused, Hidden],     Send(HttpMethod.Get, s => $"{s.Api}/api-keys/{s.Key.Id}")),
+        Api("DELETE", "/api/v1/workspaces/{workspaceId}/api-keys/{keyId}", null,           [SignIn,     NotAdmin,   NotAdmin,   NotAdmin,   NoContent,  Hidden,     KeyRefused, Hidden],     RevokeKey),
+
+        // ---- Invitation links: Admins only. The invitation itself: the token is the credential. ----
+        //                                                                                Anonymous   Viewer      Member      ReadOnly    Admin       OtherAdmin  ApiKey      OtherKey
+        Api("GET", "/api/v1/workspaces/{workspaceId}/invitation-links", null,              [SignIn,     NotAdmin,   NotAdmin,   NotAdmin,   Ok,         Hidden,     KeyRefused, Hidden],     Send(HttpMethod.Get, s => $"{s.Api}/invitation-links")),
+        Api("POST", "/api/v1/workspaces/{workspaceId}/invitation-links", null,             [SignIn,     NotAdmin,   NotAdmin,   NotAdmin,   Created,    Hidden,     KeyRefused, Hidden],     Send(HttpMethod.Post, s => $"{s.Api}/invitation-links", _ => new { permission = "Viewer" })),
+        Api("GET", "/api/v1/workspaces/{workspaceId}/invitation-links/{linkId}", null,     [SignIn,     NotAdmin,   NotAdmin,   NotAdmin,   Ok,         Hidden,     KeyRefused, Hidden],     Send(HttpMethod.Get, s => $"{s.Api}/invitation-links/{s.Link.Id}")),
+        Api("DELETE", "/api/v1/workspaces/{workspaceId}/invitation-links/{linkId}", null,  [SignIn,     NotAdmin,   NotAdmin,   NotAdmin,   NoContent,  Hidden,     KeyRefused, Hidden],     RevokeLink),
+        Api("GET", "/api/v1/invitations/{token}", null,                                    [Ok,         AlreadyMember, AlreadyMember, AlreadyMember, AlreadyMember, Ok,   KeyRefused, KeyRefused], Send(HttpMethod.Get, s => $"/api/v1/invitations/{ApiClient.TokenOf(s.Link)}")),
+        Api("POST", "/api/v1/invitations/{token}/accept", "a link to a workspace of its own", [SignIn,   Ok,         Ok,         Ok,         Ok,         Ok,         KeyRefused, KeyRefused], AcceptInvitation),
+
+        // ---- Pages outside workspaces. API keys are for the authorization API only: every page refuses them. ----
+        //                                                                                Anonymous   Viewer      Member      ReadOnly    Admin       OtherAdmin  ApiKey         OtherKey
+        Page("GET", "/", null, null,                                                       [ToLogin,    ToWorkspace, ToWorkspace, ToWorkspace, ToWorkspace, ToWorkspace, PageForbidden, PageForbidden], Visit(_ => "/")),
+        Page("POST", "/", null, null,                                                      [ToLogin,    ToWorkspace, ToWorkspace, ToWorkspace, ToWorkspace, ToWorkspace, PageForbidden, PageForbidden], Submit(_ => "/")),
+        Page("GET", "/login", null, null,                                                  [Shown,      ToRoot,     ToRoot,     ToRoot,     ToRoot,     ToRoot,     PageForbidden, PageForbidden], Visit(_ => "/login")),
+        Page("POST", "/login", null, "wrong credentials",                                  [Shown,      Shown,      Shown,      Shown,      Shown,      Shown,      PageForbidden, PageForbidden], Submit(_ => "/login", _ => new() { ["Email"] = TestUsers.NewEmail(), ["Password"] = "not-the-password" })),
+        Page("GET", "/signup", null, null,                                                 [Shown,      ToRoot,     ToRoot,     ToRoot,     ToRoot,     ToRoot,     PageForbidden, PageForbidden], Visit(_ => "/signup")),
+        Page("POST", "/signup", null, "an empty form",                                     [Shown,      Shown,      Shown,      Shown,      Shown,      Shown,      PageForbidden, PageForbidden], Submit(_ => "/signup")),
+        Page("GET", "/logout", null, null,                                                 [Shown,      Shown,      Shown,      Shown,      Shown,      Shown,      PageForbidden, PageForbidden], Visit(_ => "/logout")),
+        Page("POST", "/logout", null, "a second session of the caller",                    [SignedOut,  SignedOut,  SignedOut,  SignedOut,  SignedOut,  SignedOut,  PageForbidden, PageForbidden], SignOut),
+        Page("GET", "/forgot-password", null, null,                                        [Shown,      Shown,      Shown,      Shown,      Shown,      Shown,      PageForbidden, PageForbidden], Visit(_ => "/forgot-password")),
+        Page("POST", "/forgot-password", null, null,                                       [Shown,      Shown,      Shown,      Shown,      Shown,      Shown,      PageForbidden, PageForbidden], Submit(_ => "/forgot-password", s => new() { ["Email"] = s.Outsider.Email })),
+        Page("GET", "/reset-password", null, null,                                         [Shown,      Shown,      Shown,      Shown,      Shown,      Shown,      PageForbidden, PageForbidden], Visit(_ => "/reset-password")),
+        Page("POST", "/reset-password", null, "an invalid code",                           [Shown,      Shown,      Shown,      Shown,      Shown,      Shown,      PageForbidden, PageForbidden], Submit(_ => "/reset-password", s => new() { ["Email"] = s.Outsider.Email, ["Code"] = "invalid", ["Password"] = "a-new-password-1234" })),
+        Page("GET", "/confirm-email", null, null,                                          [Shown,      Shown,      Shown,      Shown,      Shown,      Shown,      PageForbidden, PageForbidden], Visit(_ => "/confirm-email")),
+        Page("POST", "/confirm-email", null, "an invalid code",                            [Shown,      Shown,      Shown,      Shown,      Shown,      Shown,      PageForbidden, PageForbidden], Submit(_ => "/confirm-email", s => new() { ["UserId"] = s.Outsider.Id.ToString(), ["Code"] = "invalid" })),
+        Page("GET", "/verify-email", null, null,                                           [ToLogin,    ToRoot,     ToRoot,     ToRoot,     ToRoot,     ToRoot,     PageForbidden, PageForbidden], Visit(_ => "/verify-email")),
+        Page("POST", "/verify-email", null, null,                                          [ToLogin,    ToRoot,     ToRoot,     ToRoot,     ToRoot,     ToRoot,     PageForbidden, PageForbidden], Submit(_ => "/verify-email")),
+        Page("GET", "/invite/{token}", null, null,                                         [Shown,      Shown,      Shown,      Shown,      Shown,      Shown,      PageForbidden, PageForbidden], Visit(s => $"/invite/{ApiClient.TokenOf(s.Link)}")),
+        Page("POST", "/invite/{token}", null, "a link to a workspace of its own",          [ToLogin,    ToWorkspace, ToWorkspace, ToWorkspace, ToWorkspace, ToWorkspace, PageForbidden, PageForbidden], JoinOnThePage),
+        Page("GET", "/error/{statusCode}", null, null,                                     [Shown,      Shown,      Shown,      Shown,      Shown,      Shown,      PageForbidden, PageForbidden], Visit(_ => "/error/404")),
+        Page("POST", "/error/{statusCode}", null, null,                                    [Shown,      Shown,      Shown,      Shown,      Shown,      Shown,      PageForbidden, PageForbidden], Submit(_ => "/error/404")),
+
+        // ---- Workspace pages: outside the workspace 404, a member lacking the capability 403, anonymous to /login. ----
+        //                                                                                Anonymous   Viewer         Member         ReadOnly       Admin   OtherAdmin  ApiKey         OtherKey
+        Page("GET", "/w/{workspaceId}", null, null,                                        [ToLogin,    Shown,         Shown,         Shown,         Shown,  PageHidden, PageForbidden, PageForbidden], Visit(s => s.Pages)),
+        Page("GET", "/w/{workspaceId}/settings/workspace", null, null,                     [ToLogin,    Shown,         Shown,         Shown,         Shown,  PageHidden, PageForbidden, PageForbidden], Visit(s => $"{s.Pages}/settings/workspace")),
+        Page("POST", "/w/{workspaceId}/settings/workspace", "Revoke", null,                [ToLogin,    PageForbidden, PageForbidden, PageForbidden, Done,   PageHidden, PageForbidden, PageForbidden], RevokeLinkOnThePage),
+        Page("POST", "/w/{workspaceId}/settings/workspace", "Leave", "a stand-in leaves",  [ToLogin,    Done,          Done,          Done,          Done,   PageHidden, PageForbidden, PageForbidden], LeaveOnThePage),
+        Page("GET", "/w/{workspaceId}/settings/members", null, null,                       [ToLogin,    Shown,         Shown,         Shown,         Shown,  PageHidden, PageForbidden, PageForbidden], Visit(s => $"{s.Pages}/settings/members")),
+        Page("POST", "/w/{workspaceId}/settings/members", "ChangePermission", null,        [ToLogin,    PageForbidden, PageForbidden, PageForbidden, Done,   PageHidden, PageForbidden, PageForbidden], ChangePermissionOnThePage),
+        Page("POST", "/w/{workspaceId}/settings/members", "Remove", null,                  [ToLogin,    PageForbidden, PageForbidden, PageForbidden, Done,   PageHidden, PageForbidden, PageForbidden], RemoveOnThePage),
+        Page("GET", "/w/{workspaceId}/settings/permissions", null, null,                   [ToLogin,    PageForbidden, PageForbidden, PageForbidden, Shown,  PageHidden, PageForbidden, PageForbidden], Visit(s => $"{s.Pages}/settings/permissions")),
+        Page("POST", "/w/{workspaceId}/settings/permissions", "Delete", null,              [ToLogin,    PageForbidden, PageForbidden, PageForbidden, Done,   PageHidden, PageForbidden, PageForbidden], DeletePermissionOnThePage),
+        Page("GET", "/w/{workspaceId}/settings/permissions/new", null, null,               [ToLogin,    PageForbidden, PageForbidden, PageForbidden, Shown,  PageHidden, PageForbidden, PageForbidden], Visit(s => $"{s.Pages}/settings/permissions/new")),
+        Page("POST", "/w/{workspaceId}/settings/permissions/new", null, null,              [ToLogin,    PageForbidden, PageForbidden, PageForbidden, Done,   PageHidden, PageForbidden, PageForbidden], CreatePermissionOnThePage),
+        Page("GET", "/w/{workspaceId}/settings/permissions/{permissionId}", null, null,    [ToLogin,    PageForbidden, PageForbidden, PageForbidden, Shown,  PageHidden, PageForbidden, PageForbidden], Visit(s => $"{s.Pages}/settings/permissions/{s.PermissionIds[AuthorizationScenario.ReadOnlyPermissionName]}")),
+        Page("POST", "/w/{workspaceId}/settings/permissions/{permissionId}", null, null,   [ToLogin,    PageForbidden, PageForbidden, PageForbidden, Done,   PageHidden, PageForbidden, PageForbidden], EditPermissionOnThePage),
+        Page("GET", "/w/{workspaceId}/settings/api-keys", null, null,                      [ToLogin,    PageForbidden, PageForbidden, PageForbidden, Shown,  PageHidden, PageForbidden, PageForbidden], Visit(s => $"{s.Pages}/settings/api-keys")),
+        Page("POST", "/w/{workspaceId}/settings/api-keys", "Create", null,                 [ToLogin,    PageForbidden, PageForbidden, PageForbidden, Done,   PageHidden, PageForbidden, PageForbidden], CreateKeyOnThePage),
+        Page("POST", "/w/{workspaceId}/settings/api-keys", "Revoke", null,                 [ToLogin,    PageForbidden, PageForbidden, PageForbidden, Done,   PageHidden, PageForbidden, PageForbidden], RevokeKeyOnThePage),
+    ];
+
+    public static MatrixRow Find(string name) => Rows.Single(row => row.Name == name);
+
+    private static MatrixRow Api(string method, string route, string? variant, Outcome[] outcomes, Func<AuthorizationScenario, Caller, Task<PreparedCall>> prepare) =>
+        Row(method, route, handler: null, variant, outcomes, prepare);
+
+    private static MatrixRow Page(string method, string route, string? handler, string? variant, Outcome[] outcomes, Func<AuthorizationScenario, Caller, Task<PreparedCall>> prepare) =>
+        Row(method, route, handler, variant, outcomes, prepare);
+
+    private static MatrixRow Row(string method, string route, string? handler, string? variant, Outcome[] outcomes, Func<AuthorizationScenario, Caller, Task<PreparedCall>> prepare) =>
+        outcomes.Length == Enum.GetValues<Caller>().Length
+            ? new MatrixRow(method, route, handler, variant, outcomes, prepare)
+            : throw new ArgumentException($"{method} {route}: {outcomes.Length} outcomes for {Enum.GetValues<Caller>().Length} callers.", nameof(outcomes));
+
+    // ---- How each row builds its request. ----
+
+    private static PreparedCall Call(HttpClient client, HttpMethod method, string path, object? json = null, Func<bool, Task>? verify = null) =>
+        new(client, new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = json is null ? null : JsonContent.Create(json) }, verify);
+
+    /// <summary>An API request as the caller, with a JSON body when given.</summary>
+    private static Func<AuthorizationScenario, Caller, Task<PreparedCall>> Send(
+        HttpMethod method, Func<AuthorizationScenario, string> path, Func<AuthorizationScenario, object>? body = null) =>
+        (s, caller) => Task.FromResult(Call(s.ApiClientOf(caller), method, path(s), body?.Invoke(s)));
+
+    /// <summary>A page opened by the caller's browser.</summary>
+    private static Func<AuthorizationScenario, Caller, Task<PreparedCall>> Visit(Func<AuthorizationScenario, string> path) =>
+        (s, caller) => s.PageCallAsync(s.PageClientOf(caller), HttpMethod.Get, path(s));
+
+    /// <summary>A page's form posted by the caller's browser, with its antiforgery token.</summary>
+    private static Func<AuthorizationScenario, Caller, Task<PreparedCall>> Submit(
+        Func<AuthorizationScenario, string> path, Func<AuthorizationScenario, Dictionary<string, string>>? form = null) =>
+        (s, caller) => s.PageCallAsync(s.PageClientOf(caller), HttpMethod.Post, path(s), form: form?.Invoke(s));
+
+    private static Task<PreparedCall> Register(AuthorizationScenario s, Caller caller)
+    {
+        var email = TestUsers.NewEmail();
+        return Task.FromResult(Call(
+            s.ApiClientOf(caller), HttpMethod.Post, "/api/v1/auth/register", new { email, password = TestUsers.Password },
+            async allowed => Assert.Equal(allowed, await s.AccountExistsAsync(email))));
+    }
+
+    /// <summary>
+    /// Identity's confirmation GET confirms the address (a GET that changes state, against SPEC section 8; Roster's
+    /// emails link to its own page instead). The matrix holds it to its access only: refused callers confirm nothing.
+    /// </summary>
+    private static async Task<PreparedCall> ConfirmEmail(AuthorizationScenario s, Caller caller)
+    {
+        var account = await s.FreshAccountAsync();
+        var code = await s.IdentityCodeAsync(account, (users, user) => users.GenerateEmailConfirmationTokenAsync(user));
+        return Call(
+            s.ApiClientOf(caller), HttpMethod.Get, $"/api/v1/auth/confirmEmail?userId={account.Id}&code={code}",
+            verify: async allowed =>
+            {
+                if (!allowed)
+                {
+                    Assert.False((await s.App.FindUserAsync(account.Email!)).EmailConfirmed);
+                }
+            });
+    }
+
+    private static async Task<PreparedCall> ResetPassword(AuthorizationScenario s, Caller caller)
+    {
+        var account = await s.FreshAccountAsync(emailConfirmed: true);
+        var code = await s.IdentityCodeAsync(account, (users, user) => users.GeneratePasswordResetTokenAsync(user));
+        return Call(
+            s.ApiClientOf(caller), HttpMethod.Post, "/api/v1/auth/resetPassword",
+            new { email = account.Email, resetCode = code, newPassword = "a-new-password-5e1d" },
+            async allowed => Assert.Equal(allowed, (await s.App.FindUserAsync(account.Email!)).PasswordHash != account.PasswordHash));
+    }
+
+    /// <summary>
+    /// Asking for 2FA settings the first time creates the authenticator key, which changes the security stamp and so
+    /// ends the account's other sessions: a stand-in holding the caller's permission asks, not the scenario's person.
+    /// </summary>
+    private static async Task<PreparedCall> TwoFactor(AuthorizationScenario s, Caller caller)
+    {
+        var client = await s.StandInAsync(caller) is { } standIn ? standIn.Client : s.ApiClientOf(caller);
+        return Call(client, HttpMethod.Post, "/api/v1/auth/manage/2fa", new { });
+    }
+
+    private static Task<PreparedCall> CreateWorkspace(AuthorizationScenario s, Caller caller)
+    {
+        var name = AuthorizationScenario.UniqueName("Team");
+        return Task.FromResult(Call(
+            s.ApiClientOf(caller), HttpMethod.Post, "/api/v1/workspaces", new { name },
+            async allowed => Assert.Equal(allowed, await s.WorkspaceNamedAsync(name))));
+    }
+
+    private static async Task<PreparedCall> ChangeMemberPermission(AuthorizationScenario s, Caller caller)
+    {
+        var target = await s.FreshMemberAsync("Viewer");
+        return Call(
+            s.ApiClientOf(caller), HttpMethod.Patch, $"{s.Api}/members/{target.Id}", new { permission = "Member" },
+            async allowed => Assert.Equal(s.PermissionIds[allowed ? "Member" : "Viewer"], await s.PermissionIdOfAsync(target.Id)));
+    }
+
+    private static async Task<PreparedCall> RemoveMember(AuthorizationScenario s, Caller caller)
+    {
+        var target = await s.FreshMemberAsync("Viewer");
+        return Call(
+            s.ApiClientOf(caller), HttpMethod.Delete, $"{s.Api}/members/{target.Id}",
+            verify: async allowed => Assert.Equal(!allowed, await s.IsMemberAsync(s.Workspace.Id, target.Id)));
+    }
+
+    /// <summary>
+    /// Leaving, as each caller: a fresh member holding the caller's permission deletes their own membership (so the
+    /// scenario's members stay). The Admin of another workspace tries to leave this one; Anonymous and the API keys
+    /// try to remove a fresh member.
+    /// </summary>
+    private static async Task<PreparedCall> LeaveWorkspace(AuthorizationScenario s, Caller caller)
+    {
+        var permission = AuthorizationScenario.PermissionOf(caller);
+        var member = await s.FreshMemberAsync(permission ?? "Viewer");
+        var client = permission is null ? s.ApiClientOf(caller) : member.Client;
+        var userId = caller == Caller.AdminOfAnotherWorkspace ? s.AdminOfAnotherWorkspace.Id : member.Id;
+        return Call(
+            client, HttpMethod.Delete, $"{s.Api}/members/{userId}",
+            verify: async allowed => Assert.Equal(!allowed, await s.IsMemberAsync(s.Workspace.Id, member.Id)));
+    }
+
+    private static Task<PreparedCall> CreatePermission(AuthorizationScenario s, Caller caller)
+    {
+        var name = AuthorizationScenario.UniqueName("Analyst");
+        return Task.FromResult(Call(
+            s.ApiClientOf(caller), HttpMethod.Post, $"{s.Api}/permissions", new { name, grants = new Dictionary<string, string[]> { ["analytics"] = ["read-only"] } },
+            async allowed => Assert.Equal(allowed, await s.PermissionNamedAsync(name))));
+    }
+
+    private static async Task<PreparedCall> RenamePermission(AuthorizationScenario s, Caller caller)
+    {
+        var permission = await s.FreshPermissionAsync();
+        var name = AuthorizationScenario.UniqueName("Renamed");
+        return Call(
+            s.ApiClientOf(caller), HttpMethod.Patch, $"{s.Api}/permissions/{permission.Id}", new { name },
+            async allowed => Assert.Equal(allowed ? name : permission.Name, await s.PermissionNameAsync(permission.Id)));
+    }
+
+    private static async Task<PreparedCall> DeletePermission(AuthorizationScenario s, Caller caller)
+    {
+        var permission = await s.FreshPermissionAsync();
+        return Call(
+            s.ApiClientOf(caller), HttpMethod.Delete, $"{s.Api}/permissions/{permission.Id}",
+            verify: async allowed => Assert.Equal(allowed ? null : permission.Name, await s.PermissionNameAsync(permission.Id)));
+    }
+
+    /// <summary>
+    /// One question (or a batch of one) about the caller themselves, or about someone else in the workspace. The API
+    /// keys, who are nobody, ask about the Viewer (themselves) or the Admin (someone else).
+    /// </summary>
+    private static Func<AuthorizationScenario, Caller, Task<PreparedCall>> Authorize(bool batch, bool aboutThemselves) => (s, caller) =>
+    {
+        var self = s.UserOf(caller)?.Id ?? s.Viewer.Id;
+        var userId = aboutThemselves ? self : self == s.Admin.Id ? s.Viewer.Id : s.Admin.Id;
+        var check = new { userId, menu = "ab-test", grant = "read-only" };
+        return Task.FromResult(batch
+            ? Call(s.ApiClientOf(caller), HttpMethod.Post, $"{s.Api}/authorize/batch", new { checks = new[] { check } })
+            : Call(s.ApiClientOf(caller), HttpMethod.Post, $"{s.Api}/authorize", check));
+    };
+
+    private static Task<PreparedCall> CreateKey(AuthorizationScenario s, Caller caller)
+    {
+        var name = AuthorizationScenario.UniqueName("Flags service");
+        return Task.FromResult(Call(
+            s.ApiClientOf(caller), HttpMethod.Post, $"{s.Api}/api-keys", new { name },
+            async allowed => Assert.Equal(allowed, await s.KeyNamedAsync(name))));
+    }
+
+    private static async Task<PreparedCall> RevokeKey(AuthorizationScenario s, Caller caller)
+    {
+        var key = await s.FreshKeyAsync();
+        return Call(
+            s.ApiClientOf(caller), HttpMethod.Delete, $"{s.Api}/api-keys/{key.Id}",
+            verify: async allowed => Assert.Equal(allowed, await s.KeyRevokedAsync(key.Id)));
+    }
+
+    private static async Task<PreparedCall> RevokeLink(AuthorizationScenario s, Caller caller)
+    {
+        var link = await s.FreshLinkAsync();
+        return Call(
+            s.ApiClientOf(caller), HttpMethod.Delete, $"{s.Api}/invitation-links/{link.Id}",
+            verify: async allowed => Assert.Equal(allowed, await s.LinkRevokedAsync(link.Id)));
+    }
+
+    private static async Task<PreparedCall> AcceptInvitation(AuthorizationScenario s, Caller caller)
+    {
+        var (lobby, token) = await s.FreshLobbyAsync();
+        return Call(
+            s.ApiClientOf(caller), HttpMethod.Post, $"/api/v1/invitations/{token}/accept",
+            verify: async allowed => Assert.Equal(allowed ? 2 : 1, await s.MemberCountAsync(lobby.Id)));
+    }
+
+    /// <summary>Signing out ends the session it is posted from: a second session of the caller signs out, not the scenario's.</summary>
+    private static async Task<PreparedCall> SignOut(AuthorizationScenario s, Caller caller)
+    {
+        var client = s.UserOf(caller) is { } user ? await CookieSession.SignInAsync(s.App, user) : s.PageClientOf(caller);
+        return await s.PageCallAsync(client, HttpMethod.Post, "/logout");
+    }
+
+    private static async Task<PreparedCall> JoinOnThePage(AuthorizationScenario s, Caller caller)
+    {
+        var (lobby, token) = await s.FreshLobbyAsync();
+        return await s.PageCallAsync(
+            s.PageClientOf(caller), HttpMethod.Post, $"/invite/{token}",
+            verify: async allowed => Assert.Equal(allowed ? 2 : 1, await s.MemberCountAsync(lobby.Id)));
+    }
+
+    private static async Task<PreparedCall> RevokeLinkOnThePage(AuthorizationScenario s, Caller caller)
+    {
+        var link = await s.FreshLinkAsync();
+        return await s.PageCallAsync(
+            s.PageClientOf(caller), HttpMethod.Post, $"{s.Pages}/settings/workspace", "Revoke", new Dictionary<string, string> { ["linkId"] = link.Id.ToString() },
+            async allowed => Assert.Equal(allowed, await s.LinkRevokedAsync(link.Id)));
+    }
+
+    /// <summary>Leaving on the page, as <see cref="LeaveWorkspace"/> does on the API: a stand-in holding the caller's permission leaves.</summary>
+    private static async Task<PreparedCall> LeaveOnThePage(AuthorizationScenario s, Caller caller)
+    {
+        var permission = AuthorizationScenario.PermissionOf(caller);
+        var member = await s.FreshMemberAsync(permission ?? "Viewer");
+        var client = permission is null ? s.PageClientOf(caller) : await CookieSession.SignInAsync(s.App, member);
+        return await s.PageCallAsync(
+            client, HttpMethod.Post, $"{s.Pages}/settings/workspace", "Leave",
+            verify: async allowed => Assert.Equal(!allowed, await s.IsMemberAsync(s.Workspace.Id, member.Id)));
+    }
+
+    private static async Task<PreparedCall> ChangePermissionOnThePage(AuthorizationScenario s, Caller caller)
+    {
+        var target = await s.FreshMemberAsync("Viewer");
+        // The permission by id: the API takes a name or an id, and a page's drop-down posts ids.
+        var form = new Dictionary<string, string> { ["userId"] = target.Id.ToString(), ["permission"] = s.PermissionIds["Member"].ToString() };
+        return await s.PageCallAsync(
+            s.PageClientOf(caller), HttpMethod.Post, $"{s.Pages}/settings/members", "ChangePermission", form,
+            async allowed => Assert.Equal(s.PermissionIds[allowed ? "Member" : "Viewer"], await s.PermissionIdOfAsync(target.Id)));
+    }
+
+    private static async Task<PreparedCall> RemoveOnThePage(AuthorizationScenario s, Caller caller)
+    {
+        var target = await s.FreshMemberAsync("Viewer");
+        return await s.PageCallAsync(
+            s.PageClientOf(caller), HttpMethod.Post, $"{s.Pages}/settings/members", "Remove", new Dictionary<string, string> { ["userId"] = target.Id.ToString() },
+            async allowed => Assert.Equal(!allowed, await s.IsMemberAsync(s.Workspace.Id, target.Id)));
+    }
+
+    private static async Task<PreparedCall> DeletePermissionOnThePage(AuthorizationScenario s, Caller caller)
+    {
+        var permission = await s.FreshPermissionAsync();
+        return await s.PageCallAsync(
+            s.PageClientOf(caller), HttpMethod.Post, $"{s.Pages}/settings/permissions", "Delete", new Dictionary<string, string> { ["permissionId"] = permission.Id.ToString() },
+            async allowed => Assert.Equal(allowed ? null : permission.Name, await s.PermissionNameAsync(permission.Id)));
+    }
+
+    /// <summary>
+    /// The permission forms' field names are the pages' own (the contract fixes the handlers, not the fields), so an
+    /// accepted post is checked by its answer only; a refused one must have created or changed nothing.
+    /// </summary>
+    private static async Task<PreparedCall> CreatePermissionOnThePage(AuthorizationScenario s, Caller caller)
+    {
+        var name = AuthorizationScenario.UniqueName("Analyst");
+        return await s.PageCallAsync(
+            s.PageClientOf(caller), HttpMethod.Post, $"{s.Pages}/settings/permissions/new", form: new Dictionary<string, string> { ["Name"] = name },
+            verify: async allowed =>
+            {
+                if (!allowed)
+                {
+                    Assert.False(await s.PermissionNamedAsync(name));
+                }
+            });
+    }
+
+    private static async Task<PreparedCall> EditPermissionOnThePage(AuthorizationScenario s, Caller caller)
+    {
+        var permission = await s.FreshPermissionAsync();
+        return await s.PageCallAsync(
+            s.PageClientOf(caller), HttpMethod.Post, $"{s.Pages}/settings/permissions/{permission.Id}",
+            form: new Dictionary<string, string> { ["Name"] = AuthorizationScenario.UniqueName("Renamed") },
+            verify: async allowed =>
+            {
+                if (!allowed)
+                {
+                    Assert.Equal(permission.Name, await s.PermissionNameAsync(permission.Id));
+                }
+            });
+    }
+
+    private static async Task<PreparedCall> CreateKeyOnThePage(AuthorizationScenario s, Caller caller)
+    {
+        var name = AuthorizationScenario.UniqueName("Flags service");
+        return await s.PageCallAsync(
+            s.PageClientOf(caller), HttpMethod.Post, $"{s.Pages}/settings/api-keys", "Create", new Dictionary<string, string> { ["name"] = name },
+            async allowed => Assert.Equal(allowed, await s.KeyNamedAsync(name)));
+    }
+
+    private static async Task<PreparedCall> RevokeKeyOnThePage(AuthorizationScenario s, Caller caller)
+    {
+        var key = await s.FreshKeyAsync();
+        return await s.PageCallAsync(
+            s.PageClientOf(caller), HttpMethod.Post, $"{s.Pages}/settings/api-keys", "Revoke", new Dictionary<string, string> { ["keyId"] = key.Id.ToString() },
+            async allowed => Assert.Equal(allowed, await s.KeyRevokedAsync(key.Id)));
+    }
+}
