@@ -31,9 +31,9 @@ public sealed class AuthorizationMatrixTests(AuthorizationScenario scenario) : I
         }
 
         var after = await scenario.SnapshotAsync();
-        if (before is not null)
+        if (before is not null && before.Full != after.Full)
         {
-            Assert.Equal(before.Full, after.Full);
+            Assert.Fail($"The {(expected.Refused ? "refused call" : "GET")} changed the workspaces:\n{after.ChangesSince(before)}");
         }
 
         if (call.Verify is not null)

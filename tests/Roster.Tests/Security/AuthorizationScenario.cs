@@ -43,7 +43,18 @@ public sealed record PreparedCall(HttpClient Client, HttpRequestMessage Request,
 /// Both workspaces as the database holds them, one line per fact (<see cref="AuthorizationScenario.SnapshotAsync"/>);
 /// <see cref="Core"/> is the part that is the scenario's own: its people's memberships, "Read only", its link and keys.
 /// </summary>
-public sealed record Snapshot(string Full, string Core);
+public sealed record Snapshot(string Full, string Core)
+{
+    /// <summary>The facts that differ from <paramref name="earlier"/>'s: "- " gone, "+ " new or changed.</summary>
+    public string ChangesSince(Snapshot earlier) => Changes(earlier.Full, Full);
+
+    public static string Changes(string earlier, string later)
+    {
+        var before = earlier.Split('\n');
+        var after = later.Split('\n');
+        return string.Join('\n', before.Except(after).Select(line => $"- {line}").Concat(after.Except(before).Select(line => $"+ {line}")));
+    }
+}
 
 /// <summary>
 /// The matrix's world, built once and shared by every row: a workspace with an Admin, a Viewer, a Member and a
@@ -346,7 +357,13 @@ public sealed class AuthorizationScenario(RosterApp app) : IAsyncLifetime
     }
 
     /// <summary>The scenario's own people, permission, link and keys are as they were built.</summary>
-    public void AssertIntact(Snapshot snapshot) => Assert.Equal(intact, snapshot.Core);
+    public void AssertIntact(Snapshot snapshot)
+    {
+        if (snapshot.Core != intact)
+        {
+            Assert.Fail($"The scenario's own memberships, permission, link or keys changed:\n{Snapshot.Changes(intact, snapshot.Core)}");
+        }
+    }
 
     public Task<bool> IsMemberAsync(Guid workspaceId, Guid userId) =>
         app.QueryAsync(db => db.Memberships.AnyAsync(m => m.WorkspaceId == workspaceId && m.UserId == userId, TestContext.Current.CancellationToken));
