@@ -79,6 +79,9 @@ public static class AuthorizationMatrix
     private static readonly Outcome NoContent = new("204", 204, Refused: false);
     private static readonly Outcome SignIn = new("401 auth.required", 401, Refused: true, Code: "auth.required");
 
+    /// <summary>A route Roster turns away for everyone (Identity's confirmation GET).</summary>
+    private static readonly Outcome NoSuchRoute = new("404 not_found", 404, Refused: true, Code: "not_found");
+
     /// <summary>Outside the workspace (or another workspace's API key): no hint that it exists.</summary>
     private static readonly Outcome Hidden = new("404 workspace.not_found", 404, Refused: true, Code: "workspace.not_found");
     private static readonly Outcome NotAdmin = new("403 workspace.forbidden", 403, Refused: true, Code: "workspace.forbidden");
@@ -106,7 +109,7 @@ public static class AuthorizationMatrix
         Api("POST", "/api/v1/auth/register", null,                                         [Ok,         Ok,         Ok,         Ok,         Ok,         Ok,         KeyRefused, KeyRefused], Register),
         Api("POST", "/api/v1/auth/login", null,                                            [Ok,         Ok,         Ok,         Ok,         Ok,         Ok,         KeyRefused, KeyRefused], Send(HttpMethod.Post, _ => "/api/v1/auth/login", s => new { email = s.Outsider.Email, password = s.Outsider.Password })),
         Api("POST", "/api/v1/auth/refresh", null,                                          [Ok,         Ok,         Ok,         Ok,         Ok,         Ok,         KeyRefused, KeyRefused], Send(HttpMethod.Post, _ => "/api/v1/auth/refresh", s => new { refreshToken = s.OutsiderRefreshToken })),
-        Api("GET", "/api/v1/auth/confirmEmail", null,                                      [Ok,         Ok,         Ok,         Ok,         Ok,         Ok,         KeyRefused, KeyRefused], ConfirmEmail),
+        Api("GET", "/api/v1/auth/confirmEmail", null,                                      [NoSuchRoute, NoSuchRoute, NoSuchRoute, NoSuchRoute, NoSuchRoute, NoSuchRoute, KeyRefused, KeyRefused], ConfirmEmail),
         Api("POST", "/api/v1/auth/resendConfirmationEmail", null,                          [Ok,         Ok,         Ok,         Ok,         Ok,         Ok,         KeyRefused, KeyRefused], Send(HttpMethod.Post, _ => "/api/v1/auth/resendConfirmationEmail", s => new { email = s.Outsider.Email })),
         Api("POST", "/api/v1/auth/forgotPassword", null,                                   [Ok,         Ok,         Ok,         Ok,         Ok,         Ok,         KeyRefused, KeyRefused], Send(HttpMethod.Post, _ => "/api/v1/auth/forgotPassword", s => new { email = s.Outsider.Email })),
         Api("POST", "/api/v1/auth/resetPassword", null,                                    [Ok,         Ok,         Ok,         Ok,         Ok,         Ok,         KeyRefused, KeyRefused], ResetPassword),
@@ -246,8 +249,8 @@ public static class AuthorizationMatrix
     }
 
     /// <summary>
-    /// Identity's confirmation GET confirms the address (a GET that changes state, against SPEC section 8; Roster's
-    /// emails link to its own page instead). The matrix holds it to its access only: refused callers confirm nothing.
+    /// Identity's confirmation GET would confirm the address (a GET that changes state, against SPEC section 8), so
+    /// Roster answers 404 there for everyone; its emails link to its own page, whose button POSTs. Nobody confirms anything.
     /// </summary>
     private static async Task<PreparedCall> ConfirmEmail(AuthorizationScenario s, Caller caller)
     {

@@ -19,6 +19,7 @@ public static class AccountsApi
         api.MapGroup("/auth").WithTags("Auth")
             .RequireRateLimiting(RateLimits.Sensitive)
             .AddEndpointFilter<RegisterWithoutEnumerationFilter>()
+            .AddEndpointFilter<NoConfirmationByGetFilter>()
             .MapIdentityApi<User>();
 
         api.MapGet("/me", GetMeAsync).WithTags("Account").RequireAuthorization();
