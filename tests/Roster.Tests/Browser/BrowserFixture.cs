@@ -58,7 +58,11 @@ public sealed class BrowserFixture : IAsyncLifetime
             BaseURL = baseAddress.ToString(),
             Permissions = ["clipboard-read", "clipboard-write"],
         });
-        context.SetDefaultTimeout(15_000);
+        // Generous waits: the suite runs its API tests beside the browser on two cores, and a sign-up (password
+        // hashing, the verification email over SMTP, the first workspace) can take seconds when they crowd it. A
+        // broken flow still fails, only later.
+        context.SetDefaultTimeout(30_000);
+        Microsoft.Playwright.Assertions.SetDefaultExpectTimeout(15_000);
         return context;
     }
 
