@@ -12,10 +12,13 @@
 #   BENCH_DURATION     seconds per endpoint (10)   BENCH_WARMUP       warm-up seconds per endpoint (6)
 #   BENCH_ONLY         endpoints to measure, comma-separated keys (see ENDPOINTS below); /healthz is always measured
 #   BENCH_APP          a folder already published with `dotnet publish -c Release` (skips the publish step)
-#   BENCH_PROFILE      set to 1: after measuring, record a CPU profile of the server (dotnet-trace, from the
-#                      repository's tool manifest) under wrk load of BENCH_PROFILE_ENDPOINT (authorize) for
-#                      BENCH_PROFILE_SECONDS (20), into BENCH_PROFILE_DIR (a new folder under /tmp), with a
-#                      speedscope file and the top functions by exclusive and inclusive samples.
+#   BENCH_PROFILE      after measuring, profile the server under wrk load of BENCH_PROFILE_ENDPOINT (authorize)
+#                      for BENCH_PROFILE_SECONDS (20), into BENCH_PROFILE_DIR (a new folder under /tmp):
+#                        trace  dotnet-trace (the repository's tool manifest), sampled managed stacks of every
+#                               thread, waiting ones included; a speedscope file and the top functions
+#                        perf   Linux perf (apt: linux-perf), CPU samples of the server's threads only, native code
+#                               (SQLite, the kernel) included; the server starts with DOTNET_PerfMapEnabled=1 so
+#                               that JIT-compiled methods have names. Report: by library, and by function
 set -euo pipefail
 export LC_ALL=C
 
@@ -25,7 +28,7 @@ CONNECTIONS=${BENCH_CONNECTIONS:-32}
 DURATION=${BENCH_DURATION:-10}
 WARMUP=${BENCH_WARMUP:-6}
 ONLY=${BENCH_ONLY:-}
-PROFILE=${BENCH_PROFILE:-0}
+PROFILE=${BENCH_PROFILE:-}
 PROFILE_ENDPOINT=${BENCH_PROFILE_ENDPOINT:-authorize}
 PROFILE_SECONDS=${BENCH_PROFILE_SECONDS:-20}
 
@@ -73,6 +76,8 @@ missing=()
 command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 [[ "$DATABASE" == postgresql && ! -x "$PG_BIN/initdb" ]] && missing+=(postgresql-15)
+[[ "$PROFILE" == perf ]] && ! command -v perf >/dev/null 2>&1 && missing+=(linux-perf)
+case "$PROFILE" in ""|trace|perf) ;; *) fail "BENCH_PROFILE must be trace or perf, not '$PROFILE'" ;; esac
 if (( ${#missing[@]} )); then
     command -v apt-get >/dev/null 2>&1 || fail "missing ${missing[*]} and no apt-get to install them"
     echo "bench: installing ${missing[*]} with apt-get"
@@ -125,6 +130,8 @@ if [[ "$DATABASE" == postgresql ]]; then
 fi
 
 # 4. The server.
+PROFILE_ENV=()
+[[ "$PROFILE" == perf ]] && PROFILE_ENV=(DOTNET_PerfMapEnabled=1)
 PORT=$(free_port) || fail "no free port found"
 BASE="http://127.0.0.1:$PORT"
 mkdir -p "$WORK/data"
@@ -137,6 +144,7 @@ mkdir -p "$WORK/data"
         Roster__PublicUrl="$BASE" \
         Roster__SensitiveRequestsPerMinute=100000000 \
         "${DATABASE_ENV[@]}" \
+        "${PROFILE_ENV[@]}" \
         dotnet Roster.dll
 ) >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
@@ -264,15 +272,21 @@ cpu_snapshot() {
     SNAP_CHILDREN=$(awk '{ sub(/^.*\) /, ""); print $14 + $15 }' /proc/$$/stat)
     SNAP_DATABASE=$(database_ticks)
 }
-other_cpu_percent() { # snapshot before -> % of all cores used by other processes since then
+cpu_since() { # snapshot before -> OTHER_PERCENT: % of all cores used by other processes since then;
+    # SERVER_TICKS, DATABASE_TICKS: CPU used by the server and by PostgreSQL since then
     local b0=$SNAP_BUSY i0=$SNAP_IDLE s0=$SNAP_SERVER c0=$SNAP_CHILDREN d0=$SNAP_DATABASE
     cpu_snapshot
-    awk -v busy=$(( SNAP_BUSY - b0 )) -v idle=$(( SNAP_IDLE - i0 )) \
-        -v own=$(( SNAP_SERVER - s0 + SNAP_CHILDREN - c0 + SNAP_DATABASE - d0 )) \
-        'BEGIN { other = busy - own; if (other < 0) other = 0; printf "%.0f", 100 * other / (busy + idle) }'
+    SERVER_TICKS=$(( SNAP_SERVER - s0 )) DATABASE_TICKS=$(( SNAP_DATABASE - d0 ))
+    OTHER_PERCENT=$(awk -v busy=$(( SNAP_BUSY - b0 )) -v idle=$(( SNAP_IDLE - i0 )) \
+        -v own=$(( SERVER_TICKS + SNAP_CHILDREN - c0 + DATABASE_TICKS )) \
+        'BEGIN { other = busy - own; if (other < 0) other = 0; printf "%.0f", 100 * other / (busy + idle) }')
+}
+TICK_US=$(( 1000000 / $(getconf CLK_TCK) ))
+per_request_us() { # ticks requests -> microseconds of CPU per request
+    awk -v t="$1" -v n="$2" -v us="$TICK_US" 'BEGIN { if (n > 0) printf "%.0f", t * us / n; else print "-" }'
 }
 
-declare -a RPS P50 P99 BAD SOCK OTHER
+declare -a RPS P50 P99 BAD SOCK OTHER APP_US DB_US
 errors=0
 busy_machine=0
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -282,7 +296,11 @@ for i in "${!KEYS[@]}"; do
     echo "bench: measuring ${NAMES[$i]} (${DURATION} s, ${THREADS} threads, ${CONNECTIONS} connections)"
     cpu_snapshot
     run_wrk "$i" "$DURATION" "$out"
-    OTHER[$i]=$(other_cpu_percent)
+    cpu_since
+    OTHER[$i]=$OTHER_PERCENT
+    requests=$(awk '/ requests in / {print $1}' "$out")
+    APP_US[$i]=$(per_request_us "$SERVER_TICKS" "$requests")
+    DB_US[$i]=$([[ -n "$PG_DIR" ]] && per_request_us "$DATABASE_TICKS" "$requests" || echo "in app")
     (( OTHER[$i] > 10 )) && busy_machine=1
     RPS[$i]=$(awk '/^Requests\/sec:/ {print $2}' "$out")
     P50[$i]=$(to_ms "$(awk '$1 == "50%" {print $2}' "$out")")
@@ -290,8 +308,8 @@ for i in "${!KEYS[@]}"; do
     BAD[$i]=$(awk -F': *' '/Non-2xx or 3xx responses/ {print $2}' "$out"); BAD[$i]=${BAD[$i]:-0}
     SOCK[$i]=$(sed -n 's/.*Socket errors: *//p' "$out"); SOCK[$i]=${SOCK[$i]:-none}
     [[ -n "${RPS[$i]}" ]] || { cat "$out" >&2; fail "could not read wrk's output for ${NAMES[$i]}"; }
-    printf '  %-66s %10s req/s  p50 %7s ms  p99 %7s ms  non-2xx %s  socket errors: %s  other processes: %s%% CPU\n' \
-        "${NAMES[$i]}" "${RPS[$i]}" "${P50[$i]}" "${P99[$i]}" "${BAD[$i]}" "${SOCK[$i]}" "${OTHER[$i]}"
+    printf '  %-66s %10s req/s  p50 %7s ms  p99 %7s ms  CPU/request: app %s us, database %s  non-2xx %s  socket errors: %s  other processes: %s%% CPU\n' \
+        "${NAMES[$i]}" "${RPS[$i]}" "${P50[$i]}" "${P99[$i]}" "${APP_US[$i]}" "${DB_US[$i]}" "${BAD[$i]}" "${SOCK[$i]}" "${OTHER[$i]}"
     if [[ "${BAD[$i]}" != 0 ]]; then
         echo "bench: ERROR: ${NAMES[$i]} returned ${BAD[$i]} non-2xx responses: these numbers measure error pages" >&2
         errors=1
@@ -307,11 +325,12 @@ echo
 echo "Roster, $(date -u +%Y-%m-%d), $(nproc) cores, dotnet $(dotnet --version), $DATABASE_NAME," \
     "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s on 127.0.0.1 (same machine), load average before: $LOAD_BEFORE"
 echo
-echo "| endpoint | requests/s | p50 (ms) | p99 (ms) | non-2xx | vs /healthz | other processes' CPU |"
-echo "|---|---:|---:|---:|---:|---:|---:|"
+echo "| endpoint | requests/s | p50 (ms) | p99 (ms) | non-2xx | vs /healthz | app CPU/request (µs) | database CPU/request (µs) | other processes' CPU |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 for i in "${!KEYS[@]}"; do
     ratio=$(awk -v a="${RPS[$i]}" -v b="${RPS[0]}" 'BEGIN { printf "%.3f", a / b }')
-    printf '| `%s` | %.0f | %s | %s | %s | %s | %s%% |\n' "${NAMES[$i]}" "${RPS[$i]}" "${P50[$i]}" "${P99[$i]}" "${BAD[$i]}" "$ratio" "${OTHER[$i]}"
+    printf '| `%s` | %.0f | %s | %s | %s | %s | %s | %s | %s%% |\n' \
+        "${NAMES[$i]}" "${RPS[$i]}" "${P50[$i]}" "${P99[$i]}" "${BAD[$i]}" "$ratio" "${APP_US[$i]}" "${DB_US[$i]}" "${OTHER[$i]}"
 done
 echo
 if (( busy_machine )); then
@@ -320,30 +339,44 @@ if (( busy_machine )); then
 fi
 (( errors == 0 )) || fail "some measured requests failed (see above); the numbers are not valid"
 
-# 8. The profile (BENCH_PROFILE=1): CPU samples of the server while wrk loads one endpoint.
-if [[ "$PROFILE" == 1 ]]; then
+# 8. The profile (BENCH_PROFILE=trace or perf): samples of the server while wrk loads one endpoint.
+if [[ -n "$PROFILE" ]]; then
     target=""
     for i in "${!KEYS[@]}"; do [[ "${KEYS[$i]}" == "$PROFILE_ENDPOINT" ]] && target=$i; done
     [[ -n "$target" ]] || fail "BENCH_PROFILE_ENDPOINT=$PROFILE_ENDPOINT is not among the measured endpoints"
     PROFILE_DIR=${BENCH_PROFILE_DIR:-$(mktemp -d "/tmp/roster-profile-$DATABASE-$PROFILE_ENDPOINT.XXXXXX")}
     mkdir -p "$PROFILE_DIR"
-    (cd "$ROOT" && dotnet tool restore >/dev/null) || fail "dotnet tool restore"
-    trace() { (cd "$ROOT" && dotnet tool run dotnet-trace -- "$@"); }
-    echo "bench: profiling ${NAMES[$target]} for ${PROFILE_SECONDS} s into $PROFILE_DIR"
+    echo "bench: profiling ${NAMES[$target]} ($PROFILE) for ${PROFILE_SECONDS} s into $PROFILE_DIR"
     run_wrk "$target" $(( PROFILE_SECONDS + 4 )) "$PROFILE_DIR/wrk.txt" &
     wrk_pid=$!
     sleep 1
-    trace collect -p "$SERVER_PID" --profile dotnet-sampled-thread-time --duration "00:00:00:$(printf '%02d' "$PROFILE_SECONDS")" \
-        -o "$PROFILE_DIR/trace.nettrace" >"$PROFILE_DIR/collect.log" 2>&1 \
-        || { cat "$PROFILE_DIR/collect.log" >&2; fail "dotnet-trace collect"; }
-    wait "$wrk_pid" || fail "wrk during the profile"
+    if [[ "$PROFILE" == trace ]]; then
+        (cd "$ROOT" && dotnet tool restore >/dev/null) || fail "dotnet tool restore"
+        trace() { (cd "$ROOT" && dotnet tool run dotnet-trace -- "$@"); }
+        trace collect -p "$SERVER_PID" --profile dotnet-sampled-thread-time --duration "00:00:00:$(printf '%02d' "$PROFILE_SECONDS")" \
+            -o "$PROFILE_DIR/trace.nettrace" >"$PROFILE_DIR/collect.log" 2>&1 \
+            || { cat "$PROFILE_DIR/collect.log" >&2; fail "dotnet-trace collect"; }
+        wait "$wrk_pid" || fail "wrk during the profile"
+        trace convert "$PROFILE_DIR/trace.nettrace" --format speedscope -o "$PROFILE_DIR/trace" >/dev/null 2>&1 || true
+        trace report "$PROFILE_DIR/trace.nettrace" topN -n 40 >"$PROFILE_DIR/top-exclusive.txt" 2>&1 || true
+        trace report "$PROFILE_DIR/trace.nettrace" topN -n 80 --inclusive >"$PROFILE_DIR/top-inclusive.txt" 2>&1 || true
+        files="trace.nettrace, trace.speedscope.json (speedscope.app), top-exclusive.txt, top-inclusive.txt"
+    else
+        perf record -F 999 -g -p "$SERVER_PID" -o "$PROFILE_DIR/perf.data" -- sleep "$PROFILE_SECONDS" \
+            >"$PROFILE_DIR/record.log" 2>&1 || { cat "$PROFILE_DIR/record.log" >&2; fail "perf record"; }
+        wait "$wrk_pid" || fail "wrk during the profile"
+        perf report -i "$PROFILE_DIR/perf.data" --no-children --sort dso --stdio 2>/dev/null \
+            | grep -v '^#' | grep -v '^$' | head -n 30 >"$PROFILE_DIR/by-library.txt" || true
+        perf report -i "$PROFILE_DIR/perf.data" --no-children --sort dso,sym --stdio -g none 2>/dev/null \
+            | grep -v '^#' | grep -v '^$' | head -n 80 >"$PROFILE_DIR/by-function.txt" || true
+        perf report -i "$PROFILE_DIR/perf.data" --children --sort sym --stdio -g none 2>/dev/null \
+            | grep -v '^#' | grep -v '^$' | head -n 150 >"$PROFILE_DIR/inclusive.txt" || true
+        perf script -i "$PROFILE_DIR/perf.data" 2>/dev/null | gzip >"$PROFILE_DIR/stacks.txt.gz" || true
+        files="perf.data, by-library.txt, by-function.txt, inclusive.txt, stacks.txt.gz (perf script)"
+    fi
     grep -q 'Non-2xx' "$PROFILE_DIR/wrk.txt" && fail "non-2xx answers during the profile"
-    trace convert "$PROFILE_DIR/trace.nettrace" --format speedscope -o "$PROFILE_DIR/trace" >/dev/null 2>&1 || true
-    trace report "$PROFILE_DIR/trace.nettrace" topN -n 40 >"$PROFILE_DIR/top-exclusive.txt" 2>&1 || true
-    trace report "$PROFILE_DIR/trace.nettrace" topN -n 80 --inclusive >"$PROFILE_DIR/top-inclusive.txt" 2>&1 || true
-    echo "bench: profile of ${NAMES[$target]} at $(awk '/^Requests\/sec:/ {print $2}' "$PROFILE_DIR/wrk.txt") requests/s while tracing:"
-    echo "bench:   $PROFILE_DIR/trace.nettrace, $PROFILE_DIR/trace.speedscope.json (https://www.speedscope.app),"
-    echo "bench:   $PROFILE_DIR/top-exclusive.txt, $PROFILE_DIR/top-inclusive.txt"
+    echo "bench: profile of ${NAMES[$target]} at $(awk '/^Requests\/sec:/ {print $2}' "$PROFILE_DIR/wrk.txt") requests/s while profiling:"
+    echo "bench:   $PROFILE_DIR: $files"
 fi
 
 echo "bench: done"
