@@ -12,13 +12,16 @@
 #   BENCH_DURATION     seconds per endpoint (10)   BENCH_WARMUP       warm-up seconds per endpoint (6)
 #   BENCH_ONLY         endpoints to measure, comma-separated keys (see ENDPOINTS below); /healthz is always measured
 #   BENCH_APP          a folder already published with `dotnet publish -c Release` (skips the publish step)
+#   BENCH_HOLD         a file: after creating the data, write the server's address, credentials and bodies there
+#                      (shell assignments) and keep the server until interrupted, for measurements by hand
 #   BENCH_PROFILE      after measuring, profile the server under wrk load of BENCH_PROFILE_ENDPOINT (authorize)
 #                      for BENCH_PROFILE_SECONDS (20), into BENCH_PROFILE_DIR (a new folder under /tmp):
 #                        trace  dotnet-trace (the repository's tool manifest), sampled managed stacks of every
 #                               thread, waiting ones included; a speedscope file and the top functions
 #                        perf   Linux perf (apt: linux-perf), CPU samples of the server's threads only, native code
-#                               (SQLite, the kernel) included; the server starts with DOTNET_PerfMapEnabled=1 so
-#                               that JIT-compiled methods have names. Report: by library, and by function
+#                               (SQLite, the kernel) included; the server starts with DOTNET_PerfMapEnabled=1 and
+#                               DOTNET_EnableWriteXorExecute=0 so that JIT-compiled methods have names. Reports: by
+#                               library, by function, and inclusive
 set -euo pipefail
 export LC_ALL=C
 
@@ -131,7 +134,8 @@ fi
 
 # 4. The server.
 PROFILE_ENV=()
-[[ "$PROFILE" == perf ]] && PROFILE_ENV=(DOTNET_PerfMapEnabled=1)
+# perf names JIT-compiled code from /tmp/perf-PID.map, which needs code outside W^X's double mapping.
+[[ "$PROFILE" == perf ]] && PROFILE_ENV=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0)
 PORT=$(free_port) || fail "no free port found"
 BASE="http://127.0.0.1:$PORT"
 mkdir -p "$WORK/data"
@@ -193,6 +197,18 @@ AUTHORIZE_BODY="{\"userId\":\"$VIEWER_ID\",\"menu\":\"analytics\",\"grant\":\"re
 BATCH_BODY="{\"checks\":[$(for menu in ab-test feature-flag remote-config analytics data-management crm; do
     printf '{"userId":"%s","menu":"%s","grant":"read-only"},' "$VIEWER_ID" "$menu"; done | sed 's/,$//')]}"
 echo "bench: workspace $WORKSPACE_ID: an Admin, a Viewer ($VIEWER_ID) who joined by an invitation link, an API key"
+
+if [[ -n "${BENCH_HOLD:-}" ]]; then
+    # Keep the server for measurements by hand: what they need, as shell assignments, then wait until interrupted.
+    {
+        printf 'BASE=%q\nSERVER_PID=%q\nWORKSPACE_ID=%q\nVIEWER_ID=%q\n' "$BASE" "$SERVER_PID" "$WORKSPACE_ID" "$VIEWER_ID"
+        printf 'ADMIN_TOKEN=%q\nVIEWER_TOKEN=%q\nAPI_KEY=%q\n' "$ADMIN_TOKEN" "$VIEWER_TOKEN" "$API_KEY"
+        printf 'AUTHORIZE_BODY=%q\nBATCH_BODY=%q\nINVITE_TOKEN=%q\n' "$AUTHORIZE_BODY" "$BATCH_BODY" "$INVITE_TOKEN"
+    } >"$BENCH_HOLD"
+    echo "bench: holding the server (BENCH_HOLD): its details are in $BENCH_HOLD; interrupt to stop it"
+    wait "$SERVER_PID"
+    exit 0
+fi
 
 # 6. The endpoints: key | name | method | path | credential (none, admin, viewer, key) | body (POST).
 ENDPOINTS=(
@@ -365,7 +381,7 @@ if [[ -n "$PROFILE" ]]; then
         perf record -F 999 -g -p "$SERVER_PID" -o "$PROFILE_DIR/perf.data" -- sleep "$PROFILE_SECONDS" \
             >"$PROFILE_DIR/record.log" 2>&1 || { cat "$PROFILE_DIR/record.log" >&2; fail "perf record"; }
         wait "$wrk_pid" || fail "wrk during the profile"
-        perf report -i "$PROFILE_DIR/perf.data" --no-children --sort dso --stdio 2>/dev/null \
+        perf report -i "$PROFILE_DIR/perf.data" --no-children --sort dso --stdio -g none 2>/dev/null \
             | grep -v '^#' | grep -v '^$' | head -n 30 >"$PROFILE_DIR/by-library.txt" || true
         perf report -i "$PROFILE_DIR/perf.data" --no-children --sort dso,sym --stdio -g none 2>/dev/null \
             | grep -v '^#' | grep -v '^$' | head -n 80 >"$PROFILE_DIR/by-function.txt" || true
