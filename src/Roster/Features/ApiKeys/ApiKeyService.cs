@@ -92,6 +92,10 @@ public sealed class ApiKeyService(RosterDbContext db, TimeProvider time)
             return null;
         }
 
+        // A request with a key reads again (the authorization API reads the asked-about members): the connection
+        // stays open for the request instead of being opened for each read; the context closes it when the request
+        // ends (it is pooled, and reset then).
+        await db.Database.OpenConnectionAsync(cancellationToken);
         var key = await LiveKeyByHash.For(db)(db, SecretToken.Hash(secret), cancellationToken);
         if (key is null)
         {
