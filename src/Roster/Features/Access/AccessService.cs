@@ -16,6 +16,14 @@ public sealed class AccessService(RosterDbContext db, MenuCatalog menus)
 {
     public const int MaxBatch = 100;
 
+    /// <summary>One member's permission in a workspace, or null when they are not a member.</summary>
+    private static readonly CompiledQuery<Func<RosterDbContext, Guid, Guid, CancellationToken, Task<PermissionSnapshot?>>> MemberPermission = new(() =>
+        EF.CompileAsyncQuery((RosterDbContext db, Guid workspaceId, Guid userId, CancellationToken cancellationToken) =>
+            db.Memberships
+                .Where(m => m.WorkspaceId == workspaceId && m.UserId == userId)
+                .Join(db.Permissions, m => m.PermissionId, p => p.Id, (m, p) => new PermissionSnapshot(p.Id, p.Name, p.Kind, p.Grants))
+                .SingleOrDefault()));
+
     /// <summary>Checks one question; field errors are prefixed (<c>checks[3].menu</c> in a batch).</summary>
     public AccessQuestion? Validate(AuthorizeRequest? request, string prefix, Dictionary<string, string[]> fields)
     {
@@ -57,7 +65,16 @@ public sealed class AccessService(RosterDbContext db, MenuCatalog menus)
     {
         var missing = questions.Select(q => q.UserId).Where(id => !known.ContainsKey(id)).Distinct().ToList();
         var held = new Dictionary<Guid, PermissionSnapshot>(known);
-        if (missing.Count > 0)
+        if (missing is [var userId])
+        {
+            // The usual question is about one person: a compiled query by the membership's key. (A list parameter
+            // makes EF Core generate the SQL again on every call, since its text depends on the list's length.)
+            if (await MemberPermission.For(db)(db, workspaceId, userId, cancellationToken) is { } permission)
+            {
+                held[userId] = permission;
+            }
+        }
+        else if (missing.Count > 0)
         {
             var rows = await db.Memberships.AsNoTracking()
                 .Where(m => m.WorkspaceId == workspaceId && missing.Contains(m.UserId))

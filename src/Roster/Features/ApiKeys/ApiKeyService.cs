@@ -23,6 +23,14 @@ public sealed class ApiKeyService(RosterDbContext db, TimeProvider time)
     /// <summary>How stale "last used" may get: it is written at most once per key in this time, so using a key costs no write.</summary>
     public static readonly TimeSpan LastUsedPrecision = TimeSpan.FromMinutes(1);
 
+    /// <summary>The live (unrevoked) key with this hash: every request with a key reads it.</summary>
+    private static readonly CompiledQuery<Func<RosterDbContext, string, CancellationToken, Task<ApiKeyCredential?>>> LiveKeyByHash = new(() =>
+        EF.CompileAsyncQuery((RosterDbContext db, string hash, CancellationToken cancellationToken) =>
+            db.ApiKeys
+                .Where(k => k.SecretHash == hash && k.RevokedAt == null)
+                .Select(k => new ApiKeyCredential(k.Id, k.WorkspaceId, k.LastUsedAt))
+                .SingleOrDefault()));
+
     /// <summary>Creates a key. Errors: <c>validation_failed</c> on <c>name</c>.</summary>
     public async Task<Result<CreatedApiKey>> CreateAsync(Actor actor, Guid workspaceId, CreateApiKeyRequest request, CancellationToken cancellationToken)
     {
@@ -84,11 +92,11 @@ public sealed class ApiKeyService(RosterDbContext db, TimeProvider time)
             return null;
         }
 
-        var hash = SecretToken.Hash(secret);
-        var key = await db.ApiKeys.AsNoTracking()
-            .Where(k => k.SecretHash == hash && k.RevokedAt == null)
-            .Select(k => new ApiKeyCredential(k.Id, k.WorkspaceId, k.LastUsedAt))
-            .SingleOrDefaultAsync(cancellationToken);
+        // A request with a key reads again (the authorization API reads the asked-about members): the connection
+        // stays open for the request instead of being opened for each read; the context closes it when the request
+        // ends (it is pooled, and reset then).
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        var key = await LiveKeyByHash.For(db)(db, SecretToken.Hash(secret), cancellationToken);
         if (key is null)
         {
             return null;

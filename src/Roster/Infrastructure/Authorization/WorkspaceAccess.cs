@@ -47,26 +47,18 @@ public sealed class WorkspaceAccess(RosterDbContext db)
         CallerRow? row;
         if (workspaceId is not { } id)
         {
-            var stamp = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new { u.SecurityStamp }).SingleOrDefaultAsync(cancellationToken);
+            var stamp = await Stamp.For(db)(db, userId, cancellationToken);
             row = stamp is null ? null : new CallerRow(stamp.SecurityStamp, null);
         }
         else
         {
-            var found = await (
-                    from user in db.Users.AsNoTracking()
-                    where user.Id == userId
-                    join held in db.Memberships.Where(m => m.WorkspaceId == id)
-                            .Join(db.Permissions, m => m.PermissionId, p => p.Id, (m, p) => new { m.UserId, p.Id, p.Name, p.Kind, p.Grants })
-                        on user.Id equals held.UserId into memberships
-                    from held in memberships.DefaultIfEmpty()
-                    select new { user.SecurityStamp, PermissionId = (Guid?)held!.Id, held.Name, Kind = (PermissionKind?)held.Kind, held.Grants })
-                .SingleOrDefaultAsync(cancellationToken);
+            var found = await StampAndMembership.For(db)(db, userId, id, cancellationToken);
             row = found is null
                 ? null
                 : new CallerRow(
                     found.SecurityStamp,
                     found.PermissionId is { } permissionId
-                        ? new MemberAccess(id, userId, new PermissionSnapshot(permissionId, found.Name, found.Kind!.Value, found.Grants))
+                        ? new MemberAccess(id, userId, new PermissionSnapshot(permissionId, found.Name!, found.Kind!.Value, found.Grants!))
                         : null);
         }
 
@@ -79,7 +71,32 @@ public sealed class WorkspaceAccess(RosterDbContext db)
         return row;
     }
 
+    /// <summary>The user's security stamp (null when there is no such user).</summary>
+    private static readonly CompiledQuery<Func<RosterDbContext, Guid, CancellationToken, Task<StampRow?>>> Stamp = new(() =>
+        EF.CompileAsyncQuery((RosterDbContext db, Guid userId, CancellationToken cancellationToken) =>
+            db.Users.Where(u => u.Id == userId).Select(u => new StampRow(u.SecurityStamp)).SingleOrDefault()));
+
+    /// <summary>
+    /// The user's security stamp and their membership of the workspace with its permission, in one row: users
+    /// left-joined to memberships and permissions (null when there is no such user; the permission's columns are
+    /// null when they are not a member).
+    /// </summary>
+    private static readonly CompiledQuery<Func<RosterDbContext, Guid, Guid, CancellationToken, Task<StampAndMembershipRow?>>> StampAndMembership = new(() =>
+        EF.CompileAsyncQuery((RosterDbContext db, Guid userId, Guid workspaceId, CancellationToken cancellationToken) =>
+            (from user in db.Users
+             where user.Id == userId
+             join held in db.Memberships.Where(m => m.WorkspaceId == workspaceId)
+                     .Join(db.Permissions, m => m.PermissionId, p => p.Id, (m, p) => new { m.UserId, p.Id, p.Name, p.Kind, p.Grants })
+                 on user.Id equals held.UserId into memberships
+             from held in memberships.DefaultIfEmpty()
+             select new StampAndMembershipRow(user.SecurityStamp, (Guid?)held!.Id, held.Name, (PermissionKind?)held.Kind, held.Grants))
+            .SingleOrDefault()));
+
     private sealed record CallerRow(string? SecurityStamp, MemberAccess? Membership);
+
+    private sealed record StampRow(string? SecurityStamp);
+
+    private sealed record StampAndMembershipRow(string? SecurityStamp, Guid? PermissionId, string? Name, PermissionKind? Kind, GrantSet? Grants);
 }
 
 public static class ClaimsPrincipalExtensions

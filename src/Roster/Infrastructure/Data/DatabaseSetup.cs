@@ -17,6 +17,12 @@ public static class DatabaseSetup
     /// SQLite under the data folder unless configured otherwise; PostgreSQL with <c>Roster:Database:Provider</c>
     /// set to <c>PostgreSql</c> and <c>ConnectionStrings:Roster</c>. Features ask for <see cref="RosterDbContext"/>.
     /// </summary>
+    /// <remarks>
+    /// Contexts are pooled: building a context's options and internal services on every request was a large part of
+    /// the authorization API's time (bench/, docs/benchmarks.md). A pooled context is reset when its request ends, so it
+    /// carries nothing from one request to the next; its options, and so its interceptors, are built once from the
+    /// root services (the interceptors' dependencies are singletons).
+    /// </remarks>
     public static IServiceCollection AddRosterDatabase(this IServiceCollection services, IConfiguration configuration, DataFolder dataFolder)
     {
         var provider = configuration.GetValue("Roster:Database:Provider", DatabaseProvider.Sqlite);
@@ -29,7 +35,7 @@ public static class DatabaseSetup
                     throw new InvalidOperationException("Roster:Database:Provider is PostgreSql: set ConnectionStrings:Roster too.");
                 }
 
-                services.AddDbContext<PostgresRosterDbContext>((services, options) => options.UseNpgsql(connectionString).AddInterceptors(Interceptors(services)));
+                services.AddDbContextPool<PostgresRosterDbContext>((services, options) => options.UseNpgsql(connectionString).AddInterceptors(Interceptors(services)));
                 services.AddScoped<RosterDbContext>(provider => provider.GetRequiredService<PostgresRosterDbContext>());
                 break;
             default:
@@ -38,7 +44,7 @@ public static class DatabaseSetup
                     connectionString = $"Data Source={Path.Combine(dataFolder.Path, "roster.db")}";
                 }
 
-                services.AddDbContext<SqliteRosterDbContext>((services, options) => options.UseSqlite(connectionString).AddInterceptors(Interceptors(services)));
+                services.AddDbContextPool<SqliteRosterDbContext>((services, options) => options.UseSqlite(connectionString).AddInterceptors(Interceptors(services)));
                 services.AddScoped<RosterDbContext>(provider => provider.GetRequiredService<SqliteRosterDbContext>());
                 break;
         }
