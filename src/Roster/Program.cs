@@ -3,9 +3,11 @@ using Microsoft.AspNetCore.Identity;
 using Roster.Features.Access;
 using Roster.Features.Accounts;
 using Roster.Features.ApiKeys;
+using Roster.Features.Audit;
 using Roster.Features.Invitations;
 using Roster.Features.Members;
 using Roster.Features.Permissions;
+using Roster.Features.Plans;
 using Roster.Features.Workspaces;
 using Roster.Infrastructure.Authorization;
 using Roster.Infrastructure.Data;
@@ -104,6 +106,8 @@ else
 
 // Features.
 builder.Services.AddSingleton<MenuCatalog>();
+builder.Services.AddSingleton<PlanCatalog>();
+builder.Services.AddScoped<AuditLog>();
 builder.Services.AddScoped<PermissionService>();
 builder.Services.AddScoped<WorkspaceService>();
 builder.Services.AddScoped<MemberService>();
@@ -147,6 +151,9 @@ builder.Services.AddOpenApi();
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 
 var app = builder.Build();
+
+// A mistake in the plans' configuration stops the app here, with a message naming the setting.
+app.Services.GetRequiredService<PlanCatalog>();
 
 await app.Services.MigrateDatabaseAsync();
 

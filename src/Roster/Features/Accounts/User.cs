@@ -14,6 +14,12 @@ public sealed class User : IdentityUser<Guid>
     /// <summary>The workspace the dashboard opens by default: the last one used.</summary>
     public Guid? LastWorkspaceId { get; set; }
 
+    /// <summary>
+    /// When the operator disabled the account (<c>users disable</c>), UTC; null while it is enabled. A disabled
+    /// account cannot sign in, and its sessions and tokens are refused on their next request.
+    /// </summary>
+    public DateTimeOffset? DisabledAt { get; set; }
+
     public string DisplayName => DisplayNameOf(Name, Email);
 
     /// <summary>The name people see: the user's name, or their email when they gave none (API sign-ups).</summary>

@@ -1,6 +1,6 @@
 namespace Roster.Features.Workspaces;
 
-/// <summary>A team's space on the dashboard: members, permissions, invitation links, API keys and (later) plan and settings.</summary>
+/// <summary>A team's space on the dashboard: members, permissions, invitation links, API keys, its plan and its audit log.</summary>
 public sealed class Workspace
 {
     public const int NameMaxLength = 80;
@@ -9,10 +9,11 @@ public sealed class Workspace
     {
     }
 
-    public Workspace(string name, Guid createdByUserId, DateTimeOffset createdAt)
+    public Workspace(string name, Guid createdByUserId, DateTimeOffset createdAt, string plan)
     {
         Id = Guid.CreateVersion7(createdAt);
         Name = name;
+        Plan = plan;
         CreatedByUserId = createdByUserId;
         CreatedAt = createdAt;
     }
@@ -30,6 +31,19 @@ public sealed class Workspace
     /// same transaction as the membership, so it never drifts and a member limit can be enforced on it without a race.
     /// </summary>
     public int MemberCount { get; private set; }
+
+    /// <summary>
+    /// The name of the workspace's plan (SPEC section 6), one of <c>PlanCatalog</c>'s; new workspaces get the default
+    /// plan, and only the operator's command line changes it. A name no longer configured (or empty, in workspaces made
+    /// before plans existed) counts as the default.
+    /// </summary>
+    public string Plan { get; private set; } = "";
+
+    /// <summary>
+    /// When the Admins were last told by email that someone could not join because the plan was full (UTC), so that
+    /// they are told at most once a day: set by a conditional update, which one instance wins.
+    /// </summary>
+    public DateTimeOffset? MemberLimitNoticeSentAt { get; private set; }
 
     public static string DefaultNameFor(string displayName) =>
         Truncate($"{displayName}'s Workspace", NameMaxLength);

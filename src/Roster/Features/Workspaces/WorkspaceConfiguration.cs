@@ -8,5 +8,6 @@ internal sealed class WorkspaceConfiguration : IEntityTypeConfiguration<Workspac
     public void Configure(EntityTypeBuilder<Workspace> builder)
     {
         builder.Property(w => w.Name).HasMaxLength(Workspace.NameMaxLength);
+        builder.Property(w => w.Plan).HasMaxLength(Plans.PlanCatalog.NameMaxLength);
     }
 }

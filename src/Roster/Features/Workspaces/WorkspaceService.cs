@@ -2,13 +2,14 @@ using Microsoft.EntityFrameworkCore;
 using Roster.Features.Accounts;
 using Roster.Features.Members;
 using Roster.Features.Permissions;
+using Roster.Features.Plans;
 using Roster.Infrastructure.Authorization;
 using Roster.Infrastructure.Data;
 using Roster.Infrastructure.Errors;
 
 namespace Roster.Features.Workspaces;
 
-public sealed class WorkspaceService(RosterDbContext db, MemberService members, TimeProvider time)
+public sealed class WorkspaceService(RosterDbContext db, MemberService members, PlanCatalog plans, TimeProvider time)
 {
     /// <summary>Creates a workspace with the actor as its Admin. Errors: <c>validation_failed</c> on <c>name</c>.</summary>
     public async Task<Result<WorkspaceSummary>> CreateAsync(Actor actor, CreateWorkspaceRequest request, CancellationToken cancellationToken)
@@ -81,7 +82,7 @@ public sealed class WorkspaceService(RosterDbContext db, MemberService members, 
     {
         var userId = actor.RequiredUserId;
         var now = time.GetUtcNowForStorage();
-        var workspace = new Workspace(name, userId, now);
+        var workspace = new Workspace(name, userId, now, plans.Default.Name);
         var builtIns = Permission.BuiltInsFor(workspace.Id, now);
         var admin = builtIns.Single(p => p.Kind == PermissionKind.Admin);
 

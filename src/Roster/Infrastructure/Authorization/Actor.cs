@@ -3,7 +3,7 @@ using System.Security.Claims;
 namespace Roster.Infrastructure.Authorization;
 
 /// <summary>
-/// Who is doing a write: a signed-in user, or a workspace API key, and the client's address (as believed from
+/// Who is doing a write: a signed-in user, a workspace API key or the operator's command line, and the client's address (as believed from
 /// trusted proxies only). Built once at the edge and passed to every use case that writes, so each can check
 /// and record who acted.
 /// </summary>
@@ -17,6 +17,12 @@ public sealed record Actor(Guid? UserId, Guid? ApiKeyId, string? ClientAddress)
 
     /// <summary>A user acting outside a request (sign-in completion) or in tests.</summary>
     public static Actor ForUser(Guid userId, string? clientAddress = null) => new(userId, null, clientAddress);
+
+    /// <summary>The operator, at the command line (no person, no key, no address).</summary>
+    public static Actor Operator { get; } = new(null, null, null) { IsOperator = true };
+
+    /// <summary>True for the operator's command line.</summary>
+    public bool IsOperator { get; private init; }
 
     /// <summary>The acting user's id; for use cases that only a person can perform.</summary>
     public Guid RequiredUserId => UserId ?? throw new InvalidOperationException("This use case needs a signed-in person, not an API key.");

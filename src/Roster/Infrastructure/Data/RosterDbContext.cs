@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Roster.Features.Accounts;
 using Roster.Features.ApiKeys;
+using Roster.Features.Audit;
 using Roster.Features.Invitations;
 using Roster.Features.Members;
 using Roster.Features.Permissions;
@@ -27,6 +28,8 @@ public abstract class RosterDbContext(DbContextOptions options)
     public DbSet<Permission> Permissions => Set<Permission>();
 
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     /// <summary>Data-protection keys live in the database so every app instance can read every cookie and token.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

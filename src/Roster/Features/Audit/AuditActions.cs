@@ -1,0 +1,43 @@
+namespace Roster.Features.Audit;
+
+/// <summary>The actions the audit log records (SPEC section 7), by their stable names.</summary>
+public static class AuditActions
+{
+    public const string WorkspaceCreated = "workspace.created";
+    public const string WorkspaceRenamed = "workspace.renamed";
+    public const string WorkspaceDeleted = "workspace.deleted";
+    public const string InvitationLinkCreated = "invitation_link.created";
+    public const string InvitationLinkRevoked = "invitation_link.revoked";
+    public const string InvitationAccepted = "invitation.accepted";
+    public const string InvitationRefused = "invitation.refused";
+    public const string EmailInvitationSent = "email_invitation.sent";
+    public const string EmailInvitationRevoked = "email_invitation.revoked";
+    public const string MemberPermissionChanged = "member.permission_changed";
+    public const string MemberRemoved = "member.removed";
+    public const string MemberLeft = "member.left";
+    public const string PermissionCreated = "permission.created";
+    public const string PermissionUpdated = "permission.updated";
+    public const string PermissionDeleted = "permission.deleted";
+    public const string JoinRequestApproved = "join_request.approved";
+    public const string JoinRequestDeclined = "join_request.declined";
+    public const string PlanChanged = "plan.changed";
+    public const string ApiKeyCreated = "api_key.created";
+    public const string ApiKeyRevoked = "api_key.revoked";
+
+    // An account's own events (SPEC section 7: "recorded per account").
+    public const string SignInSucceeded = "sign_in.succeeded";
+    public const string SignInFailed = "sign_in.failed";
+    public const string SignInLockedOut = "sign_in.locked_out";
+
+    /// <summary>The workspace actions, in the order the dashboard's filter lists them.</summary>
+    public static IReadOnlyList<string> Workspace { get; } =
+    [
+        WorkspaceCreated, WorkspaceRenamed, WorkspaceDeleted, InvitationLinkCreated, InvitationLinkRevoked,
+        InvitationAccepted, InvitationRefused, EmailInvitationSent, EmailInvitationRevoked, MemberPermissionChanged,
+        MemberRemoved, MemberLeft, PermissionCreated, PermissionUpdated, PermissionDeleted, JoinRequestApproved,
+        JoinRequestDeclined, PlanChanged, ApiKeyCreated, ApiKeyRevoked,
+    ];
+
+    /// <summary>The account actions.</summary>
+    public static IReadOnlyList<string> Account { get; } = [SignInSucceeded, SignInFailed, SignInLockedOut];
+}
