@@ -1,0 +1,232 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Roster.Features.Access;
+using Roster.Features.Accounts;
+using Roster.Features.ApiKeys;
+using Roster.Features.Audit;
+using Roster.Features.Invitations;
+using Roster.Features.Members;
+using Roster.Features.Permissions;
+using Roster.Features.Plans;
+using Roster.Features.Workspaces;
+using Roster.Infrastructure.Authorization;
+using Roster.Infrastructure.Data;
+using Roster.Infrastructure.Email;
+using Roster.Infrastructure.Errors;
+using Roster.Infrastructure.Web;
+using Scalar.AspNetCore;
+
+namespace Roster.Infrastructure.Hosting;
+
+/// <summary>
+/// The app's composition, shared by the web host and the operator's command line (Program.cs): one set of
+/// service registrations and one configuration, so a command sees exactly what the server would.
+/// </summary>
+public static class RosterHost
+{
+    /// <summary>Registers every service: options, database, Identity, authentication, authorization, features, web.</summary>
+    public static WebApplicationBuilder AddRoster(this WebApplicationBuilder builder)
+    {
+        // Options and the data folder (SQLite database, email outbox).
+        var rosterSection = builder.Configuration.GetSection("Roster");
+        builder.Services.Configure<RosterOptions>(rosterSection);
+        builder.Services.Configure<InvitationOptions>(rosterSection.GetSection("Invitations"));
+        builder.Services.Configure<EmailOptions>(rosterSection.GetSection("Email"));
+        builder.Services.Configure<MenuOptions>(options => rosterSection.GetSection("Menus").Bind(options.Items));
+        var dataFolder = new DataFolder(rosterSection["DataFolder"] ?? "data");
+        builder.Services.AddSingleton(dataFolder);
+        builder.Services.AddSingleton(TimeProvider.System);
+
+        // Database, and data-protection keys in it so that every instance reads every cookie and token.
+        builder.Services.AddRosterDatabase(builder.Configuration, dataFolder);
+        builder.Services.AddDataProtection().SetApplicationName("Roster").PersistKeysToDbContext<RosterDbContext>();
+
+        // Accounts: ASP.NET Core Identity with cookies for the dashboard and bearer tokens for the API.
+        builder.Services.AddIdentityApiEndpoints<User>(options =>
+            {
+                options.User.RequireUniqueEmail = true;
+                options.Password.RequiredLength = 8;
+                options.Password.RequireDigit = false;
+                options.Password.RequireLowercase = false;
+                options.Password.RequireUppercase = false;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Password.RequiredUniqueChars = 1;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+                options.Lockout.AllowedForNewUsers = true;
+            })
+            .AddPasswordValidator<CommonPasswordValidator>()
+            .AddEntityFrameworkStores<RosterDbContext>();
+        builder.Services.AddAuthentication()
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyPrincipal.Scheme, null)
+            .AddPolicyScheme(RosterAuthentication.Scheme, null, scheme => scheme.ForwardDefaultSelector = context =>
+                ApiKeyAuthenticationHandler.CarriesApiKey(context.Request) ? ApiKeyPrincipal.Scheme : RosterAuthentication.IdentityBearerOrCookieScheme);
+        builder.Services.Configure<Microsoft.AspNetCore.Authentication.AuthenticationOptions>(authentication =>
+        {
+            // Requests authenticate with a workspace API key, or else a bearer token or the cookie (Identity's composite
+            // scheme); a challenge goes to the cookie handler, which sends pages to /login and answers 401 on the API.
+            authentication.DefaultScheme = RosterAuthentication.Scheme;
+            authentication.DefaultAuthenticateScheme = RosterAuthentication.Scheme;
+            authentication.DefaultChallengeScheme = IdentityConstants.ApplicationScheme;
+            authentication.DefaultForbidScheme = IdentityConstants.ApplicationScheme;
+        });
+        builder.Services.ConfigureApplicationCookie(cookie =>
+        {
+            cookie.Cookie.Name = CookieNames.Application;
+            cookie.LoginPath = "/login";
+            cookie.LogoutPath = "/logout";
+            cookie.Events.OnRedirectToLogin = context => ApiAwareRedirect(context, StatusCodes.Status401Unauthorized);
+
+            // A refusal (Forbid() in a page handler, or a policy that fails) answers 403 where it happens, as the workspace
+            // policies do: problem+json on the API, the "Not allowed" page through the status code pages elsewhere. A redirect
+            // to an error URL would answer 302 and then 200.
+            cookie.Events.OnRedirectToAccessDenied = context =>
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return Task.CompletedTask;
+            };
+            cookie.Events.OnValidatePrincipal = CookieSecurityStamp.ValidatePrincipalAsync;
+        });
+        builder.Services.Configure<DataProtectionTokenProviderOptions>(tokens => tokens.TokenLifespan = TimeSpan.FromHours(2));
+
+        // The cookie's security stamp is checked against the database on every request (CookieSecurityStamp, in the
+        // same read as the route's membership): a password reset or a disabled account ends every other session at
+        // once, on every instance. Identity's own validator is kept at no interval for whatever else may call it.
+        builder.Services.Configure<SecurityStampValidatorOptions>(stamps => stamps.ValidationInterval = TimeSpan.Zero);
+        builder.Services.AddSingleton<IEmailSender<User>, IdentityEmailSender>();
+        builder.Services.AddScoped<AccountEmails>();
+        builder.Services.AddScoped<SignInCompletion>();
+
+        // Authorization: every workspace route re-reads the caller's membership from the database.
+        builder.Services.AddAuthorizationBuilder().AddWorkspacePolicies();
+        builder.Services.AddScoped<WorkspaceAccess>();
+        builder.Services.AddScoped<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, WorkspaceAuthorizationHandler>();
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, WorkspaceAuthorizationResultHandler>();
+
+        // Email: SMTP when configured, else the outbox folder.
+        if (string.IsNullOrWhiteSpace(builder.Configuration["Roster:Email:SmtpHost"]))
+        {
+            builder.Services.AddSingleton<IMailer, OutboxMailer>();
+        }
+        else
+        {
+            builder.Services.AddSingleton<IMailer, SmtpMailer>();
+        }
+
+        // Features.
+        builder.Services.AddSingleton<MenuCatalog>();
+        builder.Services.AddSingleton<PlanCatalog>();
+        builder.Services.AddScoped<AuditLog>();
+        builder.Services.AddScoped<PermissionService>();
+        builder.Services.AddScoped<WorkspaceService>();
+        builder.Services.AddScoped<MemberService>();
+        builder.Services.AddScoped<InvitationService>();
+        builder.Services.AddScoped<AccessService>();
+        builder.Services.AddScoped<ApiKeyService>();
+        builder.Services.AddSingleton<PublicUrls>();
+        builder.Services.AddHttpContextAccessor();
+
+        // Web: pages, antiforgery, problem+json, rate limits, OpenAPI.
+        builder.Services.AddRazorPages();
+        builder.Services.AddAntiforgery(options =>
+        {
+            options.Cookie.Name = CookieNames.Antiforgery;
+            options.HeaderName = "RequestVerificationToken";
+        });
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            // Every problem carries a stable code, including those the framework writes (401, 404, 405, ...).
+            if (!context.ProblemDetails.Extensions.ContainsKey("code"))
+            {
+                context.ProblemDetails.Extensions["code"] = context.ProblemDetails.Status switch
+                {
+                    StatusCodes.Status400BadRequest when context.ProblemDetails is HttpValidationProblemDetails => "validation_failed",
+                    StatusCodes.Status400BadRequest => "bad_request",
+                    StatusCodes.Status401Unauthorized => "auth.required",
+                    StatusCodes.Status403Forbidden => "forbidden",
+                    StatusCodes.Status404NotFound => "not_found",
+                    StatusCodes.Status405MethodNotAllowed => "method_not_allowed",
+                    StatusCodes.Status415UnsupportedMediaType => "request.unsupported_media_type",
+                    StatusCodes.Status429TooManyRequests => "rate_limited",
+                    < 500 => "request.invalid",
+                    _ => "server_error",
+                };
+            }
+        });
+        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
+        builder.Services.AddRosterRateLimits();
+        builder.Services.AddOpenApi();
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        return builder;
+    }
+
+    /// <summary>Checks the configuration that can be wrong (plans) and applies the database's migrations.</summary>
+    public static async Task PrepareAsync(this WebApplication app)
+    {
+        // A mistake in the plans' configuration stops here, with a message naming the setting.
+        app.Services.GetRequiredService<PlanCatalog>();
+        await app.Services.MigrateDatabaseAsync();
+    }
+
+    /// <summary>The HTTP pipeline and every endpoint: health, OpenAPI, the JSON API and the dashboard.</summary>
+    public static WebApplication UseRoster(this WebApplication app)
+    {
+        // The client's real address and scheme, from trusted proxies only (rate limits and cookies depend on them).
+        app.UseRosterForwardedHeaders(app.Configuration);
+
+        // API requests get problem+json for errors; pages get friendly error pages.
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api =>
+        {
+            api.UseExceptionHandler();
+            api.UseStatusCodePages();
+        });
+        app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"), pages =>
+        {
+            pages.UseExceptionHandler("/error/500");
+            pages.UseStatusCodePagesWithReExecute("/error/{0}");
+        });
+
+        app.UseSecurityHeaders();
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseMiddleware<BearerSecurityStampMiddleware>();
+        app.UseMiddleware<ApiKeyScopeMiddleware>();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        // Health, OpenAPI and its reference.
+        app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
+        app.MapHealthChecks("/readyz", new() { Predicate = check => check.Tags.Contains("ready") });
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapScalarApiReference("/api/docs", options => options.WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+
+        // The JSON API.
+        var api = app.MapGroup("/api/v1").AddEndpointFilter<ApiAntiforgeryFilter>();
+        api.MapAccountsApi();
+        api.MapWorkspacesApi();
+        api.MapMembersApi();
+        api.MapPermissionsApi();
+        api.MapAccessApi();
+        api.MapApiKeysApi();
+        api.MapInvitationsApi();
+
+        // The dashboard.
+        app.MapRazorPages();
+        return app;
+    }
+
+    private static Task ApiAwareRedirect(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int apiStatus)
+    {
+        if (context.Request.Path.StartsWithSegments("/api"))
+        {
+            context.Response.StatusCode = apiStatus;
+            return Task.CompletedTask;
+        }
+
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+}
