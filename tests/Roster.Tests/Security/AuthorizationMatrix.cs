@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
 using Roster.Tests.Infrastructure;
 
 namespace Roster.Tests.Security;
@@ -124,6 +125,8 @@ public static class AuthorizationMatrix
         Api("GET", "/api/v1/workspaces", null,                                             [SignIn,     Ok,         Ok,         Ok,         Ok,         Ok,         KeyRefused, KeyRefused], Send(HttpMethod.Get, _ => "/api/v1/workspaces")),
         Api("POST", "/api/v1/workspaces", null,                                            [SignIn,     Created,    Created,    Created,    Created,    Created,    KeyRefused, KeyRefused], CreateWorkspace),
         Api("GET", "/api/v1/workspaces/{workspaceId}", null,                               [SignIn,     Ok,         Ok,         Ok,         Ok,         Hidden,     KeyRefused, Hidden],     Send(HttpMethod.Get, s => s.Api)),
+        Api("PATCH", "/api/v1/workspaces/{workspaceId}", null,                             [SignIn,     NotAdmin,   NotAdmin,   NotAdmin,   Ok,         Hidden,     KeyRefused, Hidden],     RenameWorkspace),
+        Api("DELETE", "/api/v1/workspaces/{workspaceId}", "the Admin deletes one of their own", [SignIn, NotAdmin,   NotAdmin,   NotAdmin,   NoContent,  Hidden,     KeyRefused, Hidden],     DeleteWorkspace),
 
         // ---- Members. Everyone in the workspace reads them; only Admins change or remove; anyone leaves. ----
         //                                                                                Anonymous   Viewer      Member      ReadOnly    Admin       OtherAdmin  ApiKey      OtherKey
@@ -194,6 +197,8 @@ public static class AuthorizationMatrix
         Page("GET", "/w/{workspaceId}/settings/workspace", null, null,                     [ToLogin,    Shown,         Shown,         Shown,         Shown,  PageHidden, PageForbidden, PageForbidden], Visit(s => $"{s.Pages}/settings/workspace")),
         Page("POST", "/w/{workspaceId}/settings/workspace", "Revoke", null,                [ToLogin,    PageForbidden, PageForbidden, PageForbidden, Done,   PageHidden, PageForbidden, PageForbidden], RevokeLinkOnThePage),
         Page("POST", "/w/{workspaceId}/settings/workspace", "Leave", "a stand-in leaves",  [ToLogin,    Done,          Done,          Done,          Done,   PageHidden, PageForbidden, PageForbidden], LeaveOnThePage),
+        Page("POST", "/w/{workspaceId}/settings/workspace", "Rename", null,                [ToLogin,    PageForbidden, PageForbidden, PageForbidden, Done,   PageHidden, PageForbidden, PageForbidden], RenameWorkspaceOnThePage),
+        Page("POST", "/w/{workspaceId}/settings/workspace", "Delete", "the Admin deletes one of their own", [ToLogin, PageForbidden, PageForbidden, PageForbidden, Done, PageHidden, PageForbidden, PageForbidden], DeleteWorkspaceOnThePage),
         Page("GET", "/w/{workspaceId}/settings/members", null, null,                       [ToLogin,    Shown,         Shown,         Shown,         Shown,  PageHidden, PageForbidden, PageForbidden], Visit(s => $"{s.Pages}/settings/members")),
         Page("POST", "/w/{workspaceId}/settings/members", "ChangePermission", null,        [ToLogin,    PageForbidden, PageForbidden, PageForbidden, Done,   PageHidden, PageForbidden, PageForbidden], ChangePermissionOnThePage),
         Page("POST", "/w/{workspaceId}/settings/members", "Remove", null,                  [ToLogin,    PageForbidden, PageForbidden, PageForbidden, Done,   PageHidden, PageForbidden, PageForbidden], RemoveOnThePage),
@@ -293,6 +298,48 @@ public static class AuthorizationMatrix
         return Task.FromResult(Call(
             s.ApiClientOf(caller), HttpMethod.Post, "/api/v1/workspaces", new { name },
             async allowed => Assert.Equal(allowed, await s.WorkspaceNamedAsync(name))));
+    }
+
+    /// <summary>
+    /// The Admin renames (or deletes) a workspace of their own, made for the row, so the scenario's workspace keeps its
+    /// name and its rows; everyone else tries it on the scenario's workspace, which must stay as it was.
+    /// </summary>
+    private static async Task<Guid> WorkspaceToChangeAsync(AuthorizationScenario s, Caller caller) =>
+        caller == Caller.Admin ? (await s.Admin.Client.CreateWorkspaceAsync(AuthorizationScenario.UniqueName("Own"))).Id : s.Workspace.Id;
+
+    private static async Task<PreparedCall> RenameWorkspace(AuthorizationScenario s, Caller caller)
+    {
+        var workspaceId = await WorkspaceToChangeAsync(s, caller);
+        var name = AuthorizationScenario.UniqueName("Renamed");
+        return Call(
+            s.ApiClientOf(caller), HttpMethod.Patch, $"/api/v1/workspaces/{workspaceId}", new { name },
+            async allowed => Assert.Equal(allowed, await s.WorkspaceNamedAsync(name)));
+    }
+
+    private static async Task<PreparedCall> DeleteWorkspace(AuthorizationScenario s, Caller caller)
+    {
+        var workspaceId = await WorkspaceToChangeAsync(s, caller);
+        return Call(
+            s.ApiClientOf(caller), HttpMethod.Delete, $"/api/v1/workspaces/{workspaceId}",
+            verify: async allowed => Assert.Equal(!allowed, await s.WorkspaceExistsAsync(workspaceId)));
+    }
+
+    private static async Task<PreparedCall> RenameWorkspaceOnThePage(AuthorizationScenario s, Caller caller)
+    {
+        var workspaceId = await WorkspaceToChangeAsync(s, caller);
+        var name = AuthorizationScenario.UniqueName("Renamed");
+        return await s.PageCallAsync(
+            s.PageClientOf(caller), HttpMethod.Post, $"/w/{workspaceId}/settings/workspace", "Rename", new Dictionary<string, string> { ["Name"] = name },
+            verify: async allowed => Assert.Equal(allowed, await s.WorkspaceNamedAsync(name)));
+    }
+
+    private static async Task<PreparedCall> DeleteWorkspaceOnThePage(AuthorizationScenario s, Caller caller)
+    {
+        var workspaceId = await WorkspaceToChangeAsync(s, caller);
+        var name = await s.App.QueryAsync(db => db.Workspaces.Where(w => w.Id == workspaceId).Select(w => w.Name).SingleAsync(TestContext.Current.CancellationToken));
+        return await s.PageCallAsync(
+            s.PageClientOf(caller), HttpMethod.Post, $"/w/{workspaceId}/settings/workspace", "Delete", new Dictionary<string, string> { ["ConfirmName"] = name },
+            verify: async allowed => Assert.Equal(!allowed, await s.WorkspaceExistsAsync(workspaceId)));
     }
 
     private static async Task<PreparedCall> ChangeMemberPermission(AuthorizationScenario s, Caller caller)

@@ -393,6 +393,9 @@ public sealed class AuthorizationScenario(RosterApp app) : IAsyncLifetime
     public Task<bool> AccountExistsAsync(string email) =>
         app.QueryAsync(db => db.Users.AnyAsync(u => u.Email == email, TestContext.Current.CancellationToken));
 
+    public Task<bool> WorkspaceExistsAsync(Guid workspaceId) =>
+        app.QueryAsync(db => db.Workspaces.AnyAsync(w => w.Id == workspaceId, TestContext.Current.CancellationToken));
+
     public Task<bool> WorkspaceNamedAsync(string name) =>
         app.QueryAsync(db => db.Workspaces.AnyAsync(w => w.Name == name, TestContext.Current.CancellationToken));
 

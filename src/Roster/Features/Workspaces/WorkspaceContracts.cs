@@ -4,6 +4,9 @@ namespace Roster.Features.Workspaces;
 
 public sealed record CreateWorkspaceRequest(string? Name);
 
+/// <summary>PATCH <c>/api/v1/workspaces/{id}</c>: the fields to change; a field left out keeps its value.</summary>
+public sealed record UpdateWorkspaceRequest(string? Name);
+
 /// <summary>A workspace as one of its members sees it, on the wire: their permission by name and id.</summary>
 public sealed record WorkspaceResponse(Guid Id, string Name, string Permission, Guid PermissionId, int MemberCount, DateTimeOffset CreatedAt);
 

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Roster.Features.Accounts;
+using Roster.Features.Audit;
 using Roster.Features.Members;
 using Roster.Features.Permissions;
 using Roster.Features.Plans;
@@ -9,18 +10,84 @@ using Roster.Infrastructure.Errors;
 
 namespace Roster.Features.Workspaces;
 
-public sealed class WorkspaceService(RosterDbContext db, MemberService members, PlanCatalog plans, TimeProvider time)
+/// <summary>Workspaces: creating one (with its creator as Admin), renaming, deleting, and the lists a person sees.</summary>
+public sealed class WorkspaceService(RosterDbContext db, MemberService members, PlanCatalog plans, AuditLog audit, TimeProvider time)
 {
     /// <summary>Creates a workspace with the actor as its Admin. Errors: <c>validation_failed</c> on <c>name</c>.</summary>
     public async Task<Result<WorkspaceSummary>> CreateAsync(Actor actor, CreateWorkspaceRequest request, CancellationToken cancellationToken)
     {
-        var name = (request.Name ?? "").Trim();
-        if (name.Length == 0 || name.Length > Workspace.NameMaxLength)
+        if (ValidateName(request.Name, out var name) is { } invalid)
         {
-            return Error.Validation("name", $"Give the workspace a name of 1 to {Workspace.NameMaxLength} characters.");
+            return invalid;
         }
 
         return await CreateWithAdminAsync(actor, name, cancellationToken);
+    }
+
+    /// <summary>
+    /// Renames a workspace (Admins; the caller's policy checks that). One transaction: the new name and a
+    /// <c>workspace.renamed</c> audit entry ("old → new"). Renaming to the same name changes and records nothing.
+    /// Errors: <c>validation_failed</c> on <c>name</c> (1 to 80 characters after trimming), 404 <c>workspace.not_found</c>.
+    /// </summary>
+    public async Task<Result<WorkspaceSummary>> RenameAsync(Actor actor, Guid workspaceId, string? newName, CancellationToken cancellationToken)
+    {
+        if (ValidateName(newName, out var name) is { } invalid)
+        {
+            return invalid;
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var oldName = await db.Workspaces.Where(w => w.Id == workspaceId).Select(w => w.Name).SingleOrDefaultAsync(cancellationToken);
+        if (oldName is null)
+        {
+            return MemberErrors.WorkspaceGone;
+        }
+
+        if (oldName != name)
+        {
+            await db.Workspaces.Where(w => w.Id == workspaceId)
+                .ExecuteUpdateAsync(setters => setters.SetProperty(w => w.Name, name), cancellationToken);
+            audit.Add(actor, workspaceId, AuditActions.WorkspaceRenamed, new AuditTarget("workspace", workspaceId.ToString(), name), details: $"{oldName} → {name}");
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+        var renamed = actor.UserId is { } userId ? await GetForMemberAsync(workspaceId, userId, cancellationToken) : null;
+        return renamed is null ? MemberErrors.WorkspaceGone : renamed;
+    }
+
+    /// <summary>
+    /// Deletes a workspace and everything in it: memberships, permissions, invitation links and API keys (Admins; the
+    /// caller's policy checks that, the dashboard also asks for the name). Its members lose access on their next
+    /// request; a member with no other workspace gets a new one of their own on their next visit. The audit log keeps
+    /// the workspace's entries, with a last <c>workspace.deleted</c>, for the operator. One transaction.
+    /// Errors: 404 <c>workspace.not_found</c>.
+    /// </summary>
+    public async Task<Result<string>> DeleteAsync(Actor actor, Guid workspaceId, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+
+        // Locks the row first (a no-op update), so a join that commits meanwhile cannot leave a membership behind.
+        var name = await db.Workspaces.Where(w => w.Id == workspaceId).Select(w => w.Name).SingleOrDefaultAsync(cancellationToken);
+        var locked = await db.Workspaces.Where(w => w.Id == workspaceId)
+            .ExecuteUpdateAsync(setters => setters.SetProperty(w => w.MemberCount, w => w.MemberCount), cancellationToken);
+        if (name is null || locked == 0)
+        {
+            return MemberErrors.WorkspaceGone;
+        }
+
+        // Children first: memberships hold permissions (restricted) and links; then what the workspace owns.
+        await db.Memberships.Where(m => m.WorkspaceId == workspaceId).ExecuteDeleteAsync(cancellationToken);
+        await db.InvitationLinks.Where(l => l.WorkspaceId == workspaceId).ExecuteDeleteAsync(cancellationToken);
+        await db.ApiKeys.Where(k => k.WorkspaceId == workspaceId).ExecuteDeleteAsync(cancellationToken);
+        await db.Permissions.Where(p => p.WorkspaceId == workspaceId).ExecuteDeleteAsync(cancellationToken);
+        await db.Workspaces.Where(w => w.Id == workspaceId).ExecuteDeleteAsync(cancellationToken);
+        audit.Add(actor, workspaceId, AuditActions.WorkspaceDeleted, new AuditTarget("workspace", workspaceId.ToString(), name));
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+        return name;
     }
 
     /// <summary>
@@ -76,6 +143,14 @@ public sealed class WorkspaceService(RosterDbContext db, MemberService members, 
                 new PermissionSnapshot(x.Permission.Id, x.Permission.Name, x.Permission.Kind, x.Permission.Grants),
                 x.Workspace.MemberCount,
                 x.Workspace.CreatedAt));
+
+    private static Error? ValidateName(string? input, out string name)
+    {
+        name = (input ?? "").Trim();
+        return name.Length == 0 || name.Length > Workspace.NameMaxLength
+            ? Error.Validation("name", $"Give the workspace a name of 1 to {Workspace.NameMaxLength} characters.")
+            : null;
+    }
 
     /// <summary>One transaction: the workspace, its built-in permissions, and its creator as Admin.</summary>
     private async Task<Result<WorkspaceSummary>> CreateWithAdminAsync(Actor actor, string name, CancellationToken cancellationToken)

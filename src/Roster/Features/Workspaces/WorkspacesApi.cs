@@ -12,6 +12,8 @@ public static class WorkspacesApi
         group.MapGet("/", ListAsync);
         group.MapPost("/", CreateAsync);
         group.MapGet("/{workspaceId}", GetAsync).RequireAuthorization(WorkspacePolicies.Member);
+        group.MapPatch("/{workspaceId}", UpdateAsync).RequireAuthorization(WorkspacePolicies.Admin);
+        group.MapDelete("/{workspaceId}", DeleteAsync).RequireAuthorization(WorkspacePolicies.Admin);
         return api;
     }
 
@@ -35,5 +37,27 @@ public static class WorkspacesApi
         return workspace is null
             ? ProblemResults.Problem(StatusCodes.Status404NotFound, "workspace.not_found", "No such workspace.")
             : TypedResults.Ok(workspace.ToResponse());
+    }
+
+    /// <summary>Renames the workspace (Admins). Errors: 400 <c>validation_failed</c> on <c>name</c>, 404 <c>workspace.not_found</c>.</summary>
+    private static async Task<Results<Ok<WorkspaceResponse>, ProblemHttpResult>> UpdateAsync(
+        Guid workspaceId, UpdateWorkspaceRequest request, HttpContext http, WorkspaceService workspaces, CancellationToken cancellationToken)
+    {
+        if (request.Name is null)
+        {
+            // Nothing to change: the workspace as it is.
+            return await GetAsync(workspaceId, http, workspaces, cancellationToken);
+        }
+
+        var result = await workspaces.RenameAsync(Actor.From(http), workspaceId, request.Name, cancellationToken);
+        return result.IsSuccess ? TypedResults.Ok(result.Value.ToResponse()) : result.Error!.ToProblem();
+    }
+
+    /// <summary>Deletes the workspace and everything in it (Admins): 204. Errors: 404 <c>workspace.not_found</c>.</summary>
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+        Guid workspaceId, HttpContext http, WorkspaceService workspaces, CancellationToken cancellationToken)
+    {
+        var result = await workspaces.DeleteAsync(Actor.From(http), workspaceId, cancellationToken);
+        return result.IsSuccess ? TypedResults.NoContent() : result.Error!.ToProblem();
     }
 }

@@ -12,8 +12,8 @@ using Roster.Infrastructure.Web;
 namespace Roster.Pages.Workspaces;
 
 /// <summary>
-/// Settings > Workspace: the workspace's size and Leave for everyone in it; invitation links, Revoke and Invite
-/// for Admins. Members are listed in Settings > Members.
+/// Settings > Workspace: the workspace's size and Leave for everyone in it; its name, invitation links, Revoke, Invite
+/// and Delete for Admins. Members are listed in Settings > Members.
 /// </summary>
 public sealed class SettingsModel(
     WorkspaceService workspaces,
@@ -31,6 +31,17 @@ public sealed class SettingsModel(
     protected override SettingsSection Section => SettingsSection.Workspace;
 
     public IReadOnlyList<InvitationLinkResponse> Links { get; private set; } = [];
+
+    /// <summary>The rename form's name (Admins).</summary>
+    [BindProperty]
+    public string? Name { get; set; }
+
+    /// <summary>The delete form's confirmation: the workspace's name, typed again.</summary>
+    [BindProperty]
+    public string? ConfirmName { get; set; }
+
+    /// <summary>The rename form's field error, shown beside the field.</summary>
+    public string? NameError { get; private set; }
 
     /// <summary>The current members who joined through the link (spec 4: "with who joined through each").</summary>
     public string JoinedThrough(Guid linkId)
@@ -58,8 +69,71 @@ public sealed class SettingsModel(
             ? "The permission it grants was deleted."
             : $"{link.CreatedByName}, who created it, is no longer an Admin.";
 
-    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) =>
-        await LoadAsync(cancellationToken) ? Page() : NotFound();
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(cancellationToken))
+        {
+            return NotFound();
+        }
+
+        Name = Header.Workspace.Name;
+        return Page();
+    }
+
+    /// <summary>Renames the workspace (Admins); a bad name is a field error beside the field.</summary>
+    public async Task<IActionResult> OnPostRenameAsync(CancellationToken cancellationToken)
+    {
+        if (!(await authorization.AuthorizeAsync(User, HttpContext, WorkspacePolicies.Admin)).Succeeded)
+        {
+            return Forbid();
+        }
+
+        var result = await Workspaces.RenameAsync(Actor.From(HttpContext), WorkspaceId, Name, cancellationToken);
+        if (!result.IsSuccess)
+        {
+            if (!await LoadAsync(cancellationToken))
+            {
+                return NotFound();
+            }
+
+            NameError = result.Error!.Fields?.GetValueOrDefault("name")?.FirstOrDefault() ?? Describe(result.Error!);
+            return Page();
+        }
+
+        TempData["Notice"] = $"The workspace is now called {result.Value.Name}.";
+        return RedirectToPage(new { workspaceId = WorkspaceId });
+    }
+
+    /// <summary>
+    /// Deletes the workspace (Admins), once its name is typed again: a deletion cannot be undone, and the name is the
+    /// proof that the right workspace is meant (as GitHub asks for a repository's name).
+    /// </summary>
+    public async Task<IActionResult> OnPostDeleteAsync(CancellationToken cancellationToken)
+    {
+        if (!(await authorization.AuthorizeAsync(User, HttpContext, WorkspacePolicies.Admin)).Succeeded)
+        {
+            return Forbid();
+        }
+
+        if (!await LoadHeaderAsync(cancellationToken))
+        {
+            return NotFound();
+        }
+
+        if (!string.Equals((ConfirmName ?? "").Trim(), Header.Workspace.Name, StringComparison.Ordinal))
+        {
+            return await ShowErrorAsync($"Type the workspace's name, {Header.Workspace.Name}, to delete it. Nothing was deleted.", cancellationToken);
+        }
+
+        var result = await Workspaces.DeleteAsync(Actor.From(HttpContext), WorkspaceId, cancellationToken);
+        if (!result.IsSuccess)
+        {
+            return await ShowErrorAsync(Describe(result.Error!), cancellationToken);
+        }
+
+        TempData["Notice"] = $"{result.Value} was deleted.";
+        return LocalRedirect("/");
+    }
 
     public async Task<IActionResult> OnPostRevokeAsync(Guid linkId, CancellationToken cancellationToken)
     {
@@ -117,6 +191,8 @@ public sealed class SettingsModel(
         {
             return false;
         }
+
+        Name ??= Header.Workspace.Name;
 
         if (Header.IsAdmin)
         {
