@@ -139,6 +139,7 @@ PROFILE_ENV=()
 PORT=$(free_port) || fail "no free port found"
 BASE="http://127.0.0.1:$PORT"
 mkdir -p "$WORK/data"
+# New workspaces start on Enterprise: the bench's workspace uses an API key, which the shipped Free default plan locks.
 (
     cd "$APP"
     exec env ASPNETCORE_ENVIRONMENT=Production \
@@ -147,6 +148,7 @@ mkdir -p "$WORK/data"
         Roster__DataFolder="$WORK/data" \
         Roster__PublicUrl="$BASE" \
         Roster__SensitiveRequestsPerMinute=100000000 \
+        Roster__Plans__Default=Enterprise \
         "${DATABASE_ENV[@]}" \
         "${PROFILE_ENV[@]}" \
         dotnet Roster.dll

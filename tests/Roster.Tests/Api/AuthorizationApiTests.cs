@@ -20,7 +20,7 @@ public sealed class AuthorizationApiTests(RosterApp app)
     public async Task ApiKey_IsShownOnce_StoredAsAHash_AndListedWithoutItsSecret()
     {
         var admin = await TestUsers.RegisterAsync(app);
-        var workspace = await admin.Client.CreateWorkspaceAsync();
+        var workspace = await app.CreateWorkspaceOnPlanAsync(admin, TestPlans.Enterprise);
 
         using var response = await admin.Client.PostAsJsonAsync($"/api/v1/workspaces/{workspace.Id}/api-keys", new { name = "  experiments service " }, Cancel);
 
@@ -44,7 +44,7 @@ public sealed class AuthorizationApiTests(RosterApp app)
     public async Task ApiKey_AsksAboutAnyMember_WithReasons_AndRecordsItsLastUse()
     {
         var admin = await TestUsers.RegisterAsync(app);
-        var workspace = await admin.Client.CreateWorkspaceAsync();
+        var workspace = await app.CreateWorkspaceOnPlanAsync(admin, TestPlans.Enterprise);
         var viewer = await TestUsers.JoinAsync(app, admin, workspace.Id, "Viewer");
         var stranger = await TestUsers.RegisterAsync(app);
         var (keyId, secret) = await admin.Client.CreateApiKeyAsync(workspace.Id);
@@ -63,9 +63,9 @@ public sealed class AuthorizationApiTests(RosterApp app)
     public async Task ApiKey_OfAnotherWorkspace_IsNotFound_AndAKeyCallsNothingButTheAuthorizationApi()
     {
         var admin = await TestUsers.RegisterAsync(app);
-        var workspace = await admin.Client.CreateWorkspaceAsync();
+        var workspace = await app.CreateWorkspaceOnPlanAsync(admin, TestPlans.Enterprise);
         var otherAdmin = await TestUsers.RegisterAsync(app);
-        var otherWorkspace = await otherAdmin.Client.CreateWorkspaceAsync();
+        var otherWorkspace = await app.CreateWorkspaceOnPlanAsync(otherAdmin, TestPlans.Enterprise);
         var (_, otherSecret) = await otherAdmin.Client.CreateApiKeyAsync(otherWorkspace.Id);
         var (_, secret) = await admin.Client.CreateApiKeyAsync(workspace.Id);
 
@@ -87,7 +87,7 @@ public sealed class AuthorizationApiTests(RosterApp app)
     public async Task ApiKey_Revoked_IsRefusedOnItsNextRequest_LikeAnUnknownOne()
     {
         var admin = await TestUsers.RegisterAsync(app);
-        var workspace = await admin.Client.CreateWorkspaceAsync();
+        var workspace = await app.CreateWorkspaceOnPlanAsync(admin, TestPlans.Enterprise);
         var (keyId, secret) = await admin.Client.CreateApiKeyAsync(workspace.Id);
         await AskAsync(KeyClient(secret), workspace.Id, admin.Id, "crm", "edit");
 
@@ -110,7 +110,7 @@ public sealed class AuthorizationApiTests(RosterApp app)
     public async Task Member_AsksAboutThemselvesOnly()
     {
         var admin = await TestUsers.RegisterAsync(app);
-        var workspace = await admin.Client.CreateWorkspaceAsync();
+        var workspace = await app.CreateWorkspaceOnPlanAsync(admin, TestPlans.Enterprise);
         var member = await TestUsers.JoinAsync(app, admin, workspace.Id, "Member");
 
         Assert.Equal(new AuthorizeResponse(true, "Member", "granted by Member"), await AskAsync(member.Client, workspace.Id, member.Id, "remote-config", "edit"));
@@ -123,7 +123,7 @@ public sealed class AuthorizationApiTests(RosterApp app)
     public async Task Authorize_BadQuestion_AnswersFieldErrors()
     {
         var admin = await TestUsers.RegisterAsync(app);
-        var workspace = await admin.Client.CreateWorkspaceAsync();
+        var workspace = await app.CreateWorkspaceOnPlanAsync(admin, TestPlans.Enterprise);
 
         using var response = await admin.Client.PostAsJsonAsync($"/api/v1/workspaces/{workspace.Id}/authorize", new { menu = "payments", grant = "own" }, Cancel);
 
@@ -134,7 +134,7 @@ public sealed class AuthorizationApiTests(RosterApp app)
     public async Task Batch_AnswersInOrder_AndRefusesMoreThanAHundred()
     {
         var admin = await TestUsers.RegisterAsync(app);
-        var workspace = await admin.Client.CreateWorkspaceAsync();
+        var workspace = await app.CreateWorkspaceOnPlanAsync(admin, TestPlans.Enterprise);
         var viewer = await TestUsers.JoinAsync(app, admin, workspace.Id, "Viewer");
         var stranger = await TestUsers.RegisterAsync(app);
         var (_, secret) = await admin.Client.CreateApiKeyAsync(workspace.Id);

@@ -117,6 +117,9 @@ public sealed class InvitationRecheckTests(RosterApp app)
         }
 
         var workspaceId = Guid.Parse(locations[0].Split('/')[^1]);
+
+        // Custom permissions and API keys need a plan that includes them.
+        await app.SetPlanAsync(workspaceId, TestPlans.Enterprise);
         foreach (var (path, body) in new (string, object)[]
         {
             ($"/api/v1/workspaces/{workspaceId}/invitation-links", new { permission = "Viewer" }),

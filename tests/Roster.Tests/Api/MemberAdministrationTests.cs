@@ -167,8 +167,9 @@ public sealed class MemberAdministrationTests(RosterApp app)
     [Fact]
     public async Task List_PagesOfTheGivenSize_InJoinOrder_WithSearch()
     {
+        // Six members: more than the default Free plan allows, and this test is not about plans.
         var admin = await TestUsers.RegisterAsync(app);
-        var workspace = await admin.Client.CreateWorkspaceAsync();
+        var workspace = await app.CreateWorkspaceOnPlanAsync(admin, TestPlans.Enterprise);
         var link = await admin.Client.CreateLinkAsync(workspace.Id, "Viewer");
         var joined = new List<TestUser>();
         for (var i = 0; i < 5; i++)

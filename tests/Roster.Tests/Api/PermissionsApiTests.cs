@@ -25,7 +25,7 @@ public sealed class PermissionsApiTests(RosterApp app)
     public async Task List_NewWorkspace_HasTheThreeBuiltInsWithTheirGrantsAndMemberCounts()
     {
         var admin = await TestUsers.RegisterAsync(app);
-        var workspace = await admin.Client.CreateWorkspaceAsync();
+        var workspace = await app.CreateWorkspaceOnPlanAsync(admin, TestPlans.Enterprise);
         await TestUsers.JoinAsync(app, admin, workspace.Id, "Viewer");
 
         using var response = await admin.Client.GetAsync(new Uri($"/api/v1/workspaces/{workspace.Id}/permissions", UriKind.Relative), Cancel);
@@ -50,7 +50,7 @@ public sealed class PermissionsApiTests(RosterApp app)
     public async Task Create_Custom_AnswersCreatedWithImpliedGrantsAndALocationThatAnswers()
     {
         var admin = await TestUsers.RegisterAsync(app);
-        var workspace = await admin.Client.CreateWorkspaceAsync();
+        var workspace = await app.CreateWorkspaceOnPlanAsync(admin, TestPlans.Enterprise);
 
         using var response = await admin.Client.PostAsJsonAsync(
             $"/api/v1/workspaces/{workspace.Id}/permissions",
@@ -75,7 +75,7 @@ public sealed class PermissionsApiTests(RosterApp app)
     public async Task Create_NameOfABuiltIn_AnyCase_IsRefusedAsTaken(string name)
     {
         var admin = await TestUsers.RegisterAsync(app);
-        var workspace = await admin.Client.CreateWorkspaceAsync();
+        var workspace = await app.CreateWorkspaceOnPlanAsync(admin, TestPlans.Enterprise);
 
         using var response = await admin.Client.PostAsJsonAsync($"/api/v1/workspaces/{workspace.Id}/permissions", new { name, grants = new { } }, Cancel);
 
@@ -86,7 +86,7 @@ public sealed class PermissionsApiTests(RosterApp app)
     public async Task Create_SameNameTwice_SecondIsRefused_AndTenAtOnceMakeOne()
     {
         var admin = await TestUsers.RegisterAsync(app);
-        var workspace = await admin.Client.CreateWorkspaceAsync();
+        var workspace = await app.CreateWorkspaceOnPlanAsync(admin, TestPlans.Enterprise);
 
         var statuses = await Task.WhenAll(Enumerable.Range(0, 10).Select(async _ =>
         {
@@ -105,7 +105,7 @@ public sealed class PermissionsApiTests(RosterApp app)
     public async Task Create_BadNameOrGrants_AnswersFieldErrors()
     {
         var admin = await TestUsers.RegisterAsync(app);
-        var workspace = await admin.Client.CreateWorkspaceAsync();
+        var workspace = await app.CreateWorkspaceOnPlanAsync(admin, TestPlans.Enterprise);
         var path = $"/api/v1/workspaces/{workspace.Id}/permissions";
 
         using (var response = await admin.Client.PostAsJsonAsync(path, new { name = "", grants = new { nope = new[] { "edit" }, crm = new[] { "fly" } } }, Cancel))
@@ -130,7 +130,7 @@ public sealed class PermissionsApiTests(RosterApp app)
     public async Task Update_RenameAndRegrant_KeepsMembersAndChangesTheirAccessOnTheNextRequest()
     {
         var admin = await TestUsers.RegisterAsync(app);
-        var workspace = await admin.Client.CreateWorkspaceAsync();
+        var workspace = await app.CreateWorkspaceOnPlanAsync(admin, TestPlans.Enterprise);
         var custom = await admin.Client.CreatePermissionAsync(workspace.Id, "Flagger", new Dictionary<string, string[]> { ["feature-flag"] = ["edit"] });
         var member = await TestUsers.JoinAsync(app, admin, workspace.Id, "Flagger");
         Assert.Contains("edit", await GrantsOfAsync(member, workspace.Id, "feature-flag"));
@@ -158,7 +158,7 @@ public sealed class PermissionsApiTests(RosterApp app)
     public async Task UpdateOrDelete_BuiltIn_IsRefused()
     {
         var admin = await TestUsers.RegisterAsync(app);
-        var workspace = await admin.Client.CreateWorkspaceAsync();
+        var workspace = await app.CreateWorkspaceOnPlanAsync(admin, TestPlans.Enterprise);
         var viewer = (await ApiClient.GetAsync<List<PermissionResponse>>(admin.Client, $"/api/v1/workspaces/{workspace.Id}/permissions")).Single(p => p.Name == "Viewer");
 
         using var patched = await admin.Client.PatchAsJsonAsync($"/api/v1/workspaces/{workspace.Id}/permissions/{viewer.Id}", new { name = "Watcher" }, Cancel);
@@ -171,7 +171,7 @@ public sealed class PermissionsApiTests(RosterApp app)
     public async Task Delete_InUse_IsRefusedUntilMembersAreMoved_ThenItsLinksStopWorking()
     {
         var admin = await TestUsers.RegisterAsync(app);
-        var workspace = await admin.Client.CreateWorkspaceAsync();
+        var workspace = await app.CreateWorkspaceOnPlanAsync(admin, TestPlans.Enterprise);
         var custom = await admin.Client.CreatePermissionAsync(workspace.Id, "Temp", PermissionApi.OnEveryMenu("read-only"));
         var member = await TestUsers.JoinAsync(app, admin, workspace.Id, custom.Id.ToString());
         var link = await admin.Client.CreateLinkAsync(workspace.Id, "temp");
@@ -212,7 +212,7 @@ public sealed class PermissionsApiTests(RosterApp app)
     public async Task Access_AnswersTheCallersOwnGrantsPerMenu()
     {
         var admin = await TestUsers.RegisterAsync(app);
-        var workspace = await admin.Client.CreateWorkspaceAsync();
+        var workspace = await app.CreateWorkspaceOnPlanAsync(admin, TestPlans.Enterprise);
         await admin.Client.CreatePermissionAsync(workspace.Id, "Analyst", new Dictionary<string, string[]> { ["analytics"] = ["data-download", "read-only"] });
         var analyst = await TestUsers.JoinAsync(app, admin, workspace.Id, "Analyst");
 

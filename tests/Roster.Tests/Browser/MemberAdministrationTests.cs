@@ -129,7 +129,9 @@ public sealed class MemberAdministrationTests(RosterApp app, BrowserFixture brow
     public async Task Members_are_searched_and_paged_fifty_at_a_time()
     {
         var admin = await TestUsers.RegisterAsync(app);
-        var workspace = await admin.Client.CreateWorkspaceAsync();
+
+        // 51 members: more than the default Free plan allows, and this test is not about plans.
+        var workspace = await app.CreateWorkspaceOnPlanAsync(admin, TestPlans.Enterprise);
         var link = await admin.Client.CreateLinkAsync(workspace.Id, "Viewer");
         var joined = new List<TestUser>();
         for (var i = 0; i < 50; i++)

@@ -16,6 +16,7 @@ public sealed class PermissionManagementTests(RosterApp app, BrowserFixture brow
         var admin = await adminContext.NewPageAsync();
         var invitee = await inviteeContext.NewPageAsync();
         var workspaceId = await Pages.SignUpWithNewWorkspaceAsync(admin, "Petra Planner", TestUsers.NewEmail());
+        await app.SetPlanAsync(workspaceId, TestPlans.Enterprise);
 
         // Alone in the workspace, the Admin sees Invite top right; Settings is in the account menu.
         await Pages.OpenSettingsFromAccountMenuAsync(admin);
@@ -80,7 +81,7 @@ public sealed class PermissionManagementTests(RosterApp app, BrowserFixture brow
     public async Task A_taken_name_is_a_field_error_and_a_rename_keeps_the_members()
     {
         var admin = await TestUsers.RegisterAsync(app);
-        var workspace = await admin.Client.CreateWorkspaceAsync();
+        var workspace = await app.CreateWorkspaceOnPlanAsync(admin, TestPlans.Enterprise);
         await admin.Client.CreatePermissionAsync(workspace.Id, "Analyst", new Dictionary<string, IReadOnlyList<string>> { ["analytics"] = ["read-only"] });
         var analyst = await TestUsers.JoinAsync(app, admin, workspace.Id, "Analyst");
         await using var context = await browser.NewContextAsync(app.BaseAddress);
@@ -123,7 +124,7 @@ public sealed class PermissionManagementTests(RosterApp app, BrowserFixture brow
     public async Task Deleting_a_permission_in_use_says_to_move_its_members_and_an_unused_one_is_deleted()
     {
         var admin = await TestUsers.RegisterAsync(app);
-        var workspace = await admin.Client.CreateWorkspaceAsync();
+        var workspace = await app.CreateWorkspaceOnPlanAsync(admin, TestPlans.Enterprise);
         await admin.Client.CreatePermissionAsync(workspace.Id, "Flagger", new Dictionary<string, IReadOnlyList<string>> { ["feature-flag"] = ["edit"] });
         await admin.Client.CreatePermissionAsync(workspace.Id, "Unused", new Dictionary<string, IReadOnlyList<string>> { ["crm"] = ["data-read"] });
         await TestUsers.JoinAsync(app, admin, workspace.Id, "Flagger");

@@ -168,6 +168,10 @@ public static class AuthorizationMatrix
         Api("GET", "/api/v1/invitations/{token}", null,                                    [Ok,         AlreadyMember, AlreadyMember, AlreadyMember, AlreadyMember, Ok,   KeyRefused, KeyRefused], Send(HttpMethod.Get, s => $"/api/v1/invitations/{ApiClient.TokenOf(s.Link)}")),
         Api("POST", "/api/v1/invitations/{token}/accept", "a link to a workspace of its own", [SignIn,   Ok,         Ok,         Ok,         Ok,         Ok,         KeyRefused, KeyRefused], AcceptInvitation),
 
+        // ---- The plan: everyone in the workspace reads it (the operator changes it from the command line). ----
+        //                                                                                Anonymous   Viewer      Member      ReadOnly    Admin       OtherAdmin  ApiKey      OtherKey
+        Api("GET", "/api/v1/workspaces/{workspaceId}/plan", null,                          [SignIn,     Ok,         Ok,         Ok,         Ok,         Hidden,     KeyRefused, Hidden],     Send(HttpMethod.Get, s => $"{s.Api}/plan")),
+
         // ---- Pages outside workspaces. API keys are for the authorization API only: every page refuses them. ----
         //                                                                                Anonymous   Viewer      Member      ReadOnly    Admin       OtherAdmin  ApiKey         OtherKey
         Page("GET", "/", null, null,                                                       [ToLogin,    ToWorkspace, ToWorkspace, ToWorkspace, ToWorkspace, ToWorkspace, PageForbidden, PageForbidden], Visit(_ => "/")),
@@ -211,6 +215,7 @@ public static class AuthorizationMatrix
         Page("GET", "/w/{workspaceId}/settings/api-keys", null, null,                      [ToLogin,    PageForbidden, PageForbidden, PageForbidden, Shown,  PageHidden, PageForbidden, PageForbidden], Visit(s => $"{s.Pages}/settings/api-keys")),
         Page("POST", "/w/{workspaceId}/settings/api-keys", "Create", null,                 [ToLogin,    PageForbidden, PageForbidden, PageForbidden, Done,   PageHidden, PageForbidden, PageForbidden], CreateKeyOnThePage),
         Page("POST", "/w/{workspaceId}/settings/api-keys", "Revoke", null,                 [ToLogin,    PageForbidden, PageForbidden, PageForbidden, Done,   PageHidden, PageForbidden, PageForbidden], RevokeKeyOnThePage),
+        Page("GET", "/w/{workspaceId}/settings/plan", null, null,                          [ToLogin,    Shown,         Shown,         Shown,         Shown,  PageHidden, PageForbidden, PageForbidden], Visit(s => $"{s.Pages}/settings/plan")),
     ];
 
     public static MatrixRow Find(string name) => Rows.Single(row => row.Name == name);

@@ -117,7 +117,8 @@ public sealed class AuthorizationScenario(RosterApp app) : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         Admin = await TestUsers.RegisterAsync(app);
-        Workspace = await Admin.Client.CreateWorkspaceAsync();
+        // Enterprise: the matrix covers custom permissions and API keys, which the default Free plan locks.
+        Workspace = await app.CreateWorkspaceOnPlanAsync(Admin, TestPlans.Enterprise);
         Viewer = await TestUsers.JoinAsync(app, Admin, Workspace.Id, "Viewer");
         Member = await TestUsers.JoinAsync(app, Admin, Workspace.Id, "Member");
 
@@ -135,7 +136,7 @@ public sealed class AuthorizationScenario(RosterApp app) : IAsyncLifetime
             .ToDictionary(permission => permission.Name, permission => permission.Id);
 
         AdminOfAnotherWorkspace = await TestUsers.RegisterAsync(app);
-        OtherWorkspace = await AdminOfAnotherWorkspace.Client.CreateWorkspaceAsync();
+        OtherWorkspace = await app.CreateWorkspaceOnPlanAsync(AdminOfAnotherWorkspace, TestPlans.Enterprise);
         Key = await CreateKeyAsync(Admin.Client, Workspace.Id);
         OtherKey = await CreateKeyAsync(AdminOfAnotherWorkspace.Client, OtherWorkspace.Id);
         Link = await Admin.Client.CreateLinkAsync(Workspace.Id, "Viewer");

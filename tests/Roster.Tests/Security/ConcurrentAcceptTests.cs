@@ -11,7 +11,9 @@ public sealed class ConcurrentAcceptTests(RosterApp app)
         const int people = 40;
         const int maxUses = 5;
         var admin = await TestUsers.RegisterAsync(app);
-        var workspace = await admin.Client.CreateWorkspaceAsync();
+
+        // Six members in the end: more than the Free plan allows. The plan's limit has its own test (MemberLimitConcurrencyTests).
+        var workspace = await app.CreateWorkspaceOnPlanAsync(admin, TestPlans.Enterprise);
         var link = await admin.Client.CreateLinkAsync(workspace.Id, "Member", maxUses: maxUses);
         var token = ApiClient.TokenOf(link);
         var users = await Task.WhenAll(Enumerable.Range(0, people).Select(_ => TestUsers.RegisterAsync(app)));

@@ -54,7 +54,7 @@ public sealed class RoundTripTests(RosterApp app)
     public async Task ApiKeyAuthorize_ReadsTheKeyThenTheMember_TwoQueries_AndABatchIsNoMore()
     {
         var admin = await TestUsers.RegisterAsync(app);
-        var workspace = await admin.Client.CreateWorkspaceAsync();
+        var workspace = await app.CreateWorkspaceOnPlanAsync(admin, TestPlans.Enterprise);
         var viewer = await TestUsers.JoinAsync(app, admin, workspace.Id, "Viewer");
         var (_, secret) = await admin.Client.CreateApiKeyAsync(workspace.Id);
         var service = app.CreateHttpClient();

@@ -7,7 +7,9 @@ namespace Roster.Features.ApiKeys;
 
 /// <summary>
 /// Authenticates <c>Authorization: Bearer roster_key_...</c> as the key's workspace (<see cref="ApiKeyPrincipal"/>).
-/// An unknown or revoked key fails authentication (401), with the same answer for both.
+/// An unknown or revoked key fails authentication (401), with the same answer for both. A key of a workspace whose plan
+/// lacks API keys authenticates (it is the workspace's own) and carries the plan, so that <see cref="ApiKeyScopeMiddleware"/>
+/// answers 403 <c>plan.feature_locked</c> rather than a 401 that would read as a wrong secret.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyService keys)
@@ -30,6 +32,6 @@ public sealed class ApiKeyAuthenticationHandler(
         var key = await keys.AuthenticateAsync(secret, Context.RequestAborted);
         return key is null
             ? AuthenticateResult.Fail("Unknown or revoked API key.")
-            : AuthenticateResult.Success(new AuthenticationTicket(ApiKeyPrincipal.Create(key.Id, key.WorkspaceId), ApiKeyPrincipal.Scheme));
+            : AuthenticateResult.Success(new AuthenticationTicket(ApiKeyPrincipal.Create(key.Id, key.WorkspaceId, key.WorkspacePlan), ApiKeyPrincipal.Scheme));
     }
 }

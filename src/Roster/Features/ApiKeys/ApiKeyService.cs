@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Roster.Features.Accounts;
+using Roster.Features.Plans;
 using Roster.Infrastructure.Authorization;
 using Roster.Infrastructure.Data;
 using Roster.Infrastructure.Errors;
@@ -12,13 +13,16 @@ public static class ApiKeyErrors
     public static readonly Error NotFound = new("api_key.not_found", "No such API key in this workspace.", ErrorKind.NotFound);
 }
 
-/// <summary>A key as the authentication handler reads it: one row, by the secret's hash.</summary>
-public sealed record ApiKeyCredential(Guid Id, Guid WorkspaceId, DateTimeOffset? LastUsedAt);
+/// <summary>
+/// A key as the authentication handler reads it: one row, by the secret's hash, with its workspace's recorded plan
+/// (joined in the same query) so that a key of a workspace whose plan lacks <c>api-keys</c> is refused without another read.
+/// </summary>
+public sealed record ApiKeyCredential(Guid Id, Guid WorkspaceId, DateTimeOffset? LastUsedAt, string WorkspacePlan);
 
 public sealed record CreatedApiKey(ApiKey Key, string Secret);
 
 /// <summary>Workspace API keys (Settings > API keys): create (shown once), list, revoke, and authenticate.</summary>
-public sealed class ApiKeyService(RosterDbContext db, TimeProvider time)
+public sealed class ApiKeyService(RosterDbContext db, PlanService plans, TimeProvider time)
 {
     /// <summary>How stale "last used" may get: it is written at most once per key in this time, so using a key costs no write.</summary>
     public static readonly TimeSpan LastUsedPrecision = TimeSpan.FromMinutes(1);
@@ -28,12 +32,20 @@ public sealed class ApiKeyService(RosterDbContext db, TimeProvider time)
         EF.CompileAsyncQuery((RosterDbContext db, string hash, CancellationToken cancellationToken) =>
             db.ApiKeys
                 .Where(k => k.SecretHash == hash && k.RevokedAt == null)
-                .Select(k => new ApiKeyCredential(k.Id, k.WorkspaceId, k.LastUsedAt))
+                .Join(db.Workspaces, k => k.WorkspaceId, w => w.Id, (k, w) => new ApiKeyCredential(k.Id, k.WorkspaceId, k.LastUsedAt, w.Plan))
                 .SingleOrDefault()));
 
-    /// <summary>Creates a key. Errors: <c>validation_failed</c> on <c>name</c>.</summary>
+    /// <summary>
+    /// Creates a key. Errors: 403 <c>plan.feature_locked</c> (the plan lacks <c>api-keys</c>; listing and revoking stay
+    /// allowed), <c>validation_failed</c> on <c>name</c>.
+    /// </summary>
     public async Task<Result<CreatedApiKey>> CreateAsync(Actor actor, Guid workspaceId, CreateApiKeyRequest request, CancellationToken cancellationToken)
     {
+        if (await plans.RequireAsync(workspaceId, PlanFeature.ApiKeys, cancellationToken) is { } locked)
+        {
+            return locked;
+        }
+
         var name = (request.Name ?? "").Trim();
         if (name.Length == 0 || name.Length > ApiKey.NameMaxLength || name.Any(char.IsControl))
         {
@@ -82,8 +94,9 @@ public sealed class ApiKeyService(RosterDbContext db, TimeProvider time)
     }
 
     /// <summary>
-    /// The live key a secret belongs to, or null (unknown, malformed or revoked: the same answer). One indexed read
-    /// by hash; "last used" is written only when it is older than <see cref="LastUsedPrecision"/>.
+    /// The live key a secret belongs to, with its workspace's plan, or null (unknown, malformed or revoked: the same
+    /// answer). One indexed read by hash; "last used" is written only when it is older than <see cref="LastUsedPrecision"/>.
+    /// Whether the plan still includes API keys is the caller's to decide (<c>ApiKeyScopeMiddleware</c>).
     /// </summary>
     public async Task<ApiKeyCredential?> AuthenticateAsync(string secret, CancellationToken cancellationToken)
     {

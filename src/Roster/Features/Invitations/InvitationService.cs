@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Roster.Features.Accounts;
 using Roster.Features.Members;
 using Roster.Features.Permissions;
+using Roster.Features.Plans;
 using Roster.Infrastructure.Authorization;
 using Roster.Infrastructure.Data;
 using Roster.Infrastructure.Errors;
@@ -14,9 +15,14 @@ namespace Roster.Features.Invitations;
 
 /// <summary>
 /// A link found by its token, with what its landing page shows: the workspace's name, the permission it grants
-/// (null once deleted) and whether its creator still administers the workspace.
+/// (null once deleted), whether its creator still administers the workspace, and the workspace's plan with its member
+/// count (read in the same query) for the plan-full page.
 /// </summary>
-public sealed record FoundInvitation(InvitationLink Link, string WorkspaceName, PermissionSnapshot? Permission, bool CreatorAdministers);
+public sealed record FoundInvitation(InvitationLink Link, string WorkspaceName, PermissionSnapshot? Permission, bool CreatorAdministers)
+{
+    /// <summary>The workspace's plan and member count when the link was read.</summary>
+    public required WorkspacePlan WorkspacePlan { get; init; }
+}
 
 /// <summary>
 /// The one answer to "can this person accept this link now", which the landing page, the API preview, the API
@@ -32,7 +38,13 @@ public sealed record InvitationVerdict(FoundInvitation? Invitation, Error? Probl
 public sealed record CreatedInvitationLink(InvitationLink Link, PermissionSnapshot Permission, string Token);
 
 public sealed partial class InvitationService(
-    RosterDbContext db, MemberService members, PermissionService permissions, TimeProvider time, IOptions<InvitationOptions> options)
+    RosterDbContext db,
+    MemberService members,
+    PermissionService permissions,
+    PlanCatalog plans,
+    MemberLimitNotices memberLimitNotices,
+    TimeProvider time,
+    IOptions<InvitationOptions> options)
 {
     public const int MaxUsesLimit = 10_000;
     public const int MaxAllowedDomains = 20;
@@ -134,8 +146,10 @@ public sealed partial class InvitationService(
 
     /// <summary>
     /// The verdict for a token and (when signed in) a person, checked in one order everywhere: unknown; expired,
-    /// revoked, used up; its permission deleted; its creator no longer an Admin; already a member; the email's
-    /// domain (a verified address when the link is restricted). Reading never consumes the link.
+    /// revoked, used up; its permission deleted; its creator no longer an Admin; already a member (signed in); the
+    /// workspace full on its plan (409 <c>plan.member_limit_reached</c>, also for anonymous visitors, so nobody signs up
+    /// for a workspace they cannot join); the email's domain (a verified address when the link is restricted).
+    /// Reading never consumes the link.
     /// </summary>
     public async Task<InvitationVerdict> CheckAsync(string? token, Guid? userId, CancellationToken cancellationToken)
     {
@@ -147,7 +161,7 @@ public sealed partial class InvitationService(
         var hash = SecretToken.Hash(token!);
         var row = await db.InvitationLinks.AsNoTracking()
             .Where(l => l.TokenHash == hash)
-            .Join(db.Workspaces, l => l.WorkspaceId, w => w.Id, (l, w) => new { Link = l, WorkspaceName = w.Name })
+            .Join(db.Workspaces, l => l.WorkspaceId, w => w.Id, (l, w) => new { Link = l, WorkspaceName = w.Name, w.Plan, w.MemberCount })
             .SingleOrDefaultAsync(cancellationToken);
         if (row is null)
         {
@@ -167,7 +181,8 @@ public sealed partial class InvitationService(
                 .Select(p => new PermissionSnapshot(p.Id, p.Name, p.Kind, p.Grants)).SingleOrDefaultAsync(cancellationToken)
             : null;
         var creatorAdministers = held.Any(h => h.UserId == creatorId && PermissionEvaluator.CanAdminister(h.Permission));
-        var found = new FoundInvitation(link, row.WorkspaceName, granted, creatorAdministers);
+        var workspacePlan = new WorkspacePlan(plans.Of(row.Plan), row.MemberCount);
+        var found = new FoundInvitation(link, row.WorkspaceName, granted, creatorAdministers) { WorkspacePlan = workspacePlan };
         var existing = userId is null ? null : held.FirstOrDefault(h => h.UserId == userId)?.Permission;
 
         var status = link.StatusAt(time.GetUtcNow());
@@ -186,14 +201,19 @@ public sealed partial class InvitationService(
             return new InvitationVerdict(found, InvitationErrors.CreatorLostRights, existing);
         }
 
-        if (userId is null)
-        {
-            return new InvitationVerdict(found, null, null);
-        }
-
         if (existing is not null)
         {
             return new InvitationVerdict(found, InvitationErrors.AlreadyMember, existing);
+        }
+
+        if (!workspacePlan.HasSeat)
+        {
+            return new InvitationVerdict(found, PlanErrors.MemberLimitReached, null);
+        }
+
+        if (userId is null)
+        {
+            return new InvitationVerdict(found, null, null);
         }
 
         if (link.AllowedDomains.Length > 0)
@@ -213,8 +233,10 @@ public sealed partial class InvitationService(
     /// <summary>
     /// Joins the person to the link's workspace when <see cref="CheckAsync"/> allows it. One transaction: the use
     /// is counted by a conditional update (so concurrent accepts on any number of app instances never exceed the
-    /// link's maximum uses), then the membership is written by <see cref="MemberService.AddAsync"/>.
-    /// Errors: every code of the verdict.
+    /// link's maximum uses), then the membership is written by <see cref="MemberService.AddAsync"/>, whose conditional
+    /// update enforces the plan's member limit. A refusal for the member limit rolls the use back (the link stays
+    /// usable for later) and, after the transaction, tells the workspace's Admins by email (at most once a day).
+    /// Errors: every code of the verdict, including 409 <c>plan.member_limit_reached</c>.
     /// </summary>
     public async Task<Result<AcceptInvitationResponse>> AcceptAsync(Actor actor, string? token, CancellationToken cancellationToken)
     {
@@ -222,6 +244,11 @@ public sealed partial class InvitationService(
         var verdict = await CheckAsync(token, userId, cancellationToken);
         if (!verdict.CanJoin)
         {
+            if (verdict.Problem == PlanErrors.MemberLimitReached)
+            {
+                await memberLimitNotices.NotifyAsync(verdict.Invitation!.Link.WorkspaceId, userId, cancellationToken);
+            }
+
             return verdict.Problem!;
         }
 
@@ -245,6 +272,12 @@ public sealed partial class InvitationService(
         {
             // Its use is rolled back with it.
             await transaction.RollbackAsync(cancellationToken);
+            if (added.Error == PlanErrors.MemberLimitReached)
+            {
+                // Another accept took the last seat since the verdict.
+                await memberLimitNotices.NotifyAsync(link.WorkspaceId, userId, cancellationToken);
+            }
+
             return added.Error == MemberErrors.AlreadyMember ? InvitationErrors.AlreadyMember : added.Error!;
         }
 

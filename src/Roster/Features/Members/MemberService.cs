@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Roster.Features.Accounts;
 using Roster.Features.Permissions;
+using Roster.Features.Plans;
 using Roster.Features.Workspaces;
 using Roster.Infrastructure.Authorization;
 using Roster.Infrastructure.Data;
@@ -16,7 +17,7 @@ namespace Roster.Features.Members;
 /// through <see cref="AddAsync"/>; every way out or down goes through the last-Admin rule of
 /// <see cref="LockAndCheckAdminsRemainAsync"/>.
 /// </summary>
-public sealed class MemberService(RosterDbContext db, PermissionService permissions)
+public sealed class MemberService(RosterDbContext db, PermissionService permissions, PlanCatalog plans)
 {
     public const int SearchMaxLength = 100;
 
@@ -24,8 +25,10 @@ public sealed class MemberService(RosterDbContext db, PermissionService permissi
     /// Adds a member, in the caller's transaction (it must have begun one: the membership, the member count and
     /// the use case's own writes commit together or not at all). The workspace's member count is kept by a
     /// conditional update, which also locks the workspace row, so concurrent joins on any number of instances
-    /// are counted exactly (the plans issue adds its member limit to that update's condition).
-    /// Errors: 404 <c>workspace.not_found</c> (deleted meanwhile), 409 <c>member.already_member</c>. After an
+    /// are counted exactly, and the plan's member limit is part of that update's condition (<see cref="PlanCatalog.HasSeat"/>,
+    /// evaluated by the database on the locked row): concurrent joins never exceed it.
+    /// Errors: 404 <c>workspace.not_found</c> (deleted meanwhile), 409 <c>plan.member_limit_reached</c> (the workspace
+    /// has as many members as its plan allows), 409 <c>member.already_member</c>. After an
     /// error the caller must roll back its transaction. <paramref name="joinedAt"/> is the use case's "now" (UTC),
     /// so a workspace's creator joins at the instant it was created.
     /// </summary>
@@ -44,11 +47,14 @@ public sealed class MemberService(RosterDbContext db, PermissionService permissi
             throw new InvalidOperationException("MemberService.AddAsync runs in its caller's transaction.");
         }
 
-        var counted = await db.Workspaces.Where(w => w.Id == workspaceId)
+        var counted = await db.Workspaces.Where(w => w.Id == workspaceId).Where(plans.HasSeat)
             .ExecuteUpdateAsync(setters => setters.SetProperty(w => w.MemberCount, w => w.MemberCount + 1), cancellationToken);
         if (counted == 0)
         {
-            return MemberErrors.WorkspaceGone;
+            // Refused: either the workspace is gone or it is full. Only the refusal pays for this read.
+            return await db.Workspaces.AnyAsync(w => w.Id == workspaceId, cancellationToken)
+                ? PlanErrors.MemberLimitReached
+                : MemberErrors.WorkspaceGone;
         }
 
         var membership = new Membership(workspaceId, userId, permissionId, source, joinedAt, invitationLinkId);

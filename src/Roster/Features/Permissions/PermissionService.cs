@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Roster.Features.Plans;
 using Roster.Infrastructure.Authorization;
 using Roster.Infrastructure.Data;
 using Roster.Infrastructure.Errors;
@@ -6,7 +7,7 @@ using Roster.Infrastructure.Errors;
 namespace Roster.Features.Permissions;
 
 /// <summary>A workspace's permissions: the built-ins and the custom sets its Admins make (Settings > Permission Management).</summary>
-public sealed class PermissionService(RosterDbContext db, MenuCatalog menus, TimeProvider time)
+public sealed class PermissionService(RosterDbContext db, MenuCatalog menus, PlanService plans, TimeProvider time)
 {
     /// <summary>
     /// The workspace's permissions in display order (built-ins first: Admin, Member, Viewer; then custom ones by
@@ -70,9 +71,17 @@ public sealed class PermissionService(RosterDbContext db, MenuCatalog menus, Tim
         return await query.Select(p => new PermissionSnapshot(p.Id, p.Name, p.Kind, p.Grants)).SingleOrDefaultAsync(cancellationToken);
     }
 
-    /// <summary>Creates a custom permission. Errors: <c>validation_failed</c> (name, grants), 409 <c>permission.name_taken</c>.</summary>
+    /// <summary>
+    /// Creates a custom permission. Errors: 403 <c>plan.feature_locked</c> (the plan lacks <c>custom-permissions</c>),
+    /// <c>validation_failed</c> (name, grants), 409 <c>permission.name_taken</c>.
+    /// </summary>
     public async Task<Result<PermissionSummary>> CreateAsync(Actor actor, Guid workspaceId, PermissionRequest request, CancellationToken cancellationToken)
     {
+        if (await plans.RequireAsync(workspaceId, PlanFeature.CustomPermissions, cancellationToken) is { } locked)
+        {
+            return locked;
+        }
+
         var fields = new Dictionary<string, string[]>();
         var name = ValidateName(request.Name, fields);
         var grants = ValidateGrants(request.Grants ?? new Dictionary<string, IReadOnlyList<string>>(), fields);
@@ -90,11 +99,17 @@ public sealed class PermissionService(RosterDbContext db, MenuCatalog menus, Tim
 
     /// <summary>
     /// Renames a custom permission and/or replaces its grants. Members hold its id, so nobody's membership changes;
-    /// their access does, on their next request. Errors: 404 <c>permission.not_found</c>, 409 <c>permission.built_in</c>,
-    /// 409 <c>permission.name_taken</c>, <c>validation_failed</c>.
+    /// their access does, on their next request. Errors: 403 <c>plan.feature_locked</c> (the plan lacks
+    /// <c>custom-permissions</c>: members keep what they hold, and deleting stays allowed), 404 <c>permission.not_found</c>,
+    /// 409 <c>permission.built_in</c>, 409 <c>permission.name_taken</c>, <c>validation_failed</c>.
     /// </summary>
     public async Task<Result<PermissionSummary>> UpdateAsync(Actor actor, Guid workspaceId, Guid permissionId, PermissionRequest request, CancellationToken cancellationToken)
     {
+        if (await plans.RequireAsync(workspaceId, PlanFeature.CustomPermissions, cancellationToken) is { } locked)
+        {
+            return locked;
+        }
+
         var fields = new Dictionary<string, string[]>();
         var name = request.Name is null ? null : ValidateName(request.Name, fields);
         var grants = request.Grants is null ? null : ValidateGrants(request.Grants, fields);

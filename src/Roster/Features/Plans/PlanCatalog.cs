@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using Roster.Features.Workspaces;
+using Roster.Infrastructure.Errors;
 
 namespace Roster.Features.Plans;
 
@@ -75,6 +76,13 @@ public sealed class PlanCatalog
 
     /// <summary>The first plan (smallest) that includes the feature, to name in a locked feature's message; null when none does.</summary>
     public Plan? CheapestWith(PlanFeature feature) => All.FirstOrDefault(p => p.Has(feature));
+
+    /// <summary>
+    /// Null when <paramref name="plan"/> includes the feature; otherwise 403 <c>plan.feature_locked</c> naming the
+    /// smallest plan that does.
+    /// </summary>
+    public Error? Lock(Plan plan, PlanFeature feature) =>
+        plan.Has(feature) ? null : PlanErrors.FeatureLocked(feature, plan, CheapestWith(feature));
 
     private Expression<Func<Workspace, bool>> BuildHasSeat()
     {

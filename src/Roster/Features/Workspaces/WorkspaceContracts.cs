@@ -1,4 +1,5 @@
 using Roster.Features.Permissions;
+using Roster.Features.Plans;
 
 namespace Roster.Features.Workspaces;
 
@@ -10,8 +11,11 @@ public sealed record UpdateWorkspaceRequest(string? Name);
 /// <summary>A workspace as one of its members sees it, on the wire: their permission by name and id.</summary>
 public sealed record WorkspaceResponse(Guid Id, string Name, string Permission, Guid PermissionId, int MemberCount, DateTimeOffset CreatedAt);
 
-/// <summary>A workspace as one of its members sees it, read by the service: their permission as the evaluator reads it.</summary>
-public sealed record WorkspaceSummary(Guid Id, string Name, PermissionSnapshot Permission, int MemberCount, DateTimeOffset CreatedAt)
+/// <summary>
+/// A workspace as one of its members sees it, read by the service: their permission as the evaluator reads it, and
+/// the workspace's plan (the configured plan it records, or the default).
+/// </summary>
+public sealed record WorkspaceSummary(Guid Id, string Name, PermissionSnapshot Permission, int MemberCount, DateTimeOffset CreatedAt, Plan Plan)
 {
     public WorkspaceResponse ToResponse() => new(Id, Name, Permission.Name, Permission.Id, MemberCount, CreatedAt);
 }

@@ -130,7 +130,7 @@ public sealed class WorkspaceService(RosterDbContext db, MemberService members, 
         db.Users.Where(u => u.Id == userId && u.LastWorkspaceId != workspaceId)
             .ExecuteUpdateAsync(setters => setters.SetProperty(u => u.LastWorkspaceId, workspaceId), cancellationToken);
 
-    /// <summary>The user's workspaces (or one of them) as they see them: with their permission and the member count, by name.</summary>
+    /// <summary>The user's workspaces (or one of them) as they see them: with their permission, the member count and the plan, by name.</summary>
     private IQueryable<WorkspaceSummary> WorkspacesOf(Guid userId, Guid? workspaceId) =>
         db.Memberships
             .Where(m => m.UserId == userId && (workspaceId == null || m.WorkspaceId == workspaceId))
@@ -142,7 +142,8 @@ public sealed class WorkspaceService(RosterDbContext db, MemberService members, 
                 x.Workspace.Name,
                 new PermissionSnapshot(x.Permission.Id, x.Permission.Name, x.Permission.Kind, x.Permission.Grants),
                 x.Workspace.MemberCount,
-                x.Workspace.CreatedAt));
+                x.Workspace.CreatedAt,
+                plans.Of(x.Workspace.Plan)));
 
     private static Error? ValidateName(string? input, out string name)
     {
@@ -173,6 +174,6 @@ public sealed class WorkspaceService(RosterDbContext db, MemberService members, 
 
         await transaction.CommitAsync(cancellationToken);
         db.ChangeTracker.Clear();
-        return new WorkspaceSummary(workspace.Id, workspace.Name, admin.ToSnapshot(), 1, workspace.CreatedAt);
+        return new WorkspaceSummary(workspace.Id, workspace.Name, admin.ToSnapshot(), 1, workspace.CreatedAt, plans.Of(workspace.Plan));
     }
 }

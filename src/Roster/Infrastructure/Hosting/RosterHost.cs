@@ -116,6 +116,8 @@ public static class RosterHost
         // Features.
         builder.Services.AddSingleton<MenuCatalog>();
         builder.Services.AddSingleton<PlanCatalog>();
+        builder.Services.AddScoped<PlanService>();
+        builder.Services.AddScoped<MemberLimitNotices>();
         builder.Services.AddScoped<AuditLog>();
         builder.Services.AddScoped<PermissionService>();
         builder.Services.AddScoped<WorkspaceService>();
@@ -212,6 +214,7 @@ public static class RosterHost
         api.MapAccessApi();
         api.MapApiKeysApi();
         api.MapInvitationsApi();
+        api.MapPlansApi();
 
         // The dashboard.
         app.MapRazorPages();

@@ -79,7 +79,7 @@ public sealed class IndexModel(InvitationService invitations, UserManager<User> 
 
     /// <summary>"Already a member" is not a failure of the page: it answers 200 with a way into the workspace.</summary>
     private static int StatusOf(Error problem) =>
-        problem.Kind == ErrorKind.Conflict ? StatusCodes.Status200OK : problem.Kind.StatusCode();
+        problem == InvitationErrors.AlreadyMember ? StatusCodes.Status200OK : problem.Kind.StatusCode();
 
     /// <summary>The token is the credential: keep it out of caches and out of the Referer of any onward request.</summary>
     private void ProtectToken()

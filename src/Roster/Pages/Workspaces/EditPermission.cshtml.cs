@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Roster.Features.Accounts;
 using Roster.Features.Permissions;
+using Roster.Features.Plans;
 using Roster.Features.Workspaces;
 using Roster.Infrastructure.Authorization;
 
@@ -21,6 +22,9 @@ public sealed class EditPermissionModel(WorkspaceService workspaces, UserManager
     public PermissionSummary Current { get; private set; } = null!;
 
     public override string Heading => Editable ? $"Edit {Current.Permission.Name}" : Current.Permission.Name;
+
+    /// <summary>A custom permission shown fixed because the plan lacks custom permissions (not a built-in).</summary>
+    public bool Locked => !Current.BuiltIn && !Editable;
 
     public override string SubmitLabel => "Save changes";
 
@@ -77,7 +81,9 @@ public sealed class EditPermissionModel(WorkspaceService workspaces, UserManager
         }
 
         Current = found.Value;
-        Editable = !Current.BuiltIn;
+
+        // A plan without custom permissions shows them fixed, as built-ins are: the service refuses changes anyway.
+        Editable = !Current.BuiltIn && Header.Has(PlanFeature.CustomPermissions);
         return true;
     }
 }

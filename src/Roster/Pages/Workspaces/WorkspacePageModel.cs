@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Roster.Features.Accounts;
 using Roster.Features.Permissions;
+using Roster.Features.Plans;
 using Roster.Features.Workspaces;
 using Roster.Infrastructure.Authorization;
 using Roster.Infrastructure.Errors;
@@ -22,6 +23,15 @@ public sealed record WorkspaceHeader(
 
     /// <summary>Spec 1.2: an Admin still alone in the workspace (onboarding) sees Invite; everyone else sees Settings.</summary>
     public bool ShowsInvite => IsAdmin && Workspace.MemberCount == 1;
+
+    /// <summary>Whether the workspace has as many members as its plan allows: a new link's people cannot join yet.</summary>
+    public bool IsFull => !Workspace.Plan.HasSeatFor(Workspace.MemberCount);
+
+    /// <summary>Whether the workspace's plan includes the feature (the dashboard shows it locked otherwise).</summary>
+    public bool Has(PlanFeature feature) => Workspace.Plan.Has(feature);
+
+    /// <summary>Settings > Plan, where the plans are compared.</summary>
+    public string PlanPath => $"/w/{Workspace.Id}/settings/plan";
 }
 
 /// <summary>A page inside a workspace (<c>/w/{workspaceId}/...</c>); the policy has already checked membership.</summary>

@@ -1,0 +1,84 @@
+using System.Text.Encodings.Web;
+using Microsoft.EntityFrameworkCore;
+using Roster.Features.Permissions;
+using Roster.Infrastructure.Data;
+using Roster.Infrastructure.Email;
+using Roster.Infrastructure.Web;
+
+namespace Roster.Features.Plans;
+
+/// <summary>
+/// Tells a workspace's Admins by email that someone could not join because the plan is full, at most once a day per
+/// workspace (SPEC section 6), on any number of instances.
+/// </summary>
+public sealed partial class MemberLimitNotices(
+    RosterDbContext db, PlanCatalog plans, IMailer mailer, PublicUrls urls, TimeProvider time, ILogger<MemberLimitNotices> logger)
+{
+    /// <summary>At most one notice per workspace in this time.</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// Called after an accept was refused with <c>plan.member_limit_reached</c> (after its transaction rolled back).
+    /// A conditional update on <c>Workspace.MemberLimitNoticeSentAt</c> (never sent, or more than a day ago) decides:
+    /// one caller wins it, and only the winner emails every Admin of the workspace. The email names the workspace, its
+    /// plan and the person who could not join; it carries no token. Failing to send is logged, never thrown: the
+    /// refusal the person sees does not depend on it. Returns how many Admins were emailed (0 when another refusal
+    /// already told them within the day).
+    /// </summary>
+    public async Task<int> NotifyAsync(Guid workspaceId, Guid refusedUserId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNowForStorage();
+        var since = now - Interval;
+        var won = await db.Workspaces
+            .Where(w => w.Id == workspaceId && (w.MemberLimitNoticeSentAt == null || w.MemberLimitNoticeSentAt <= since))
+            .ExecuteUpdateAsync(setters => setters.SetProperty(w => w.MemberLimitNoticeSentAt, now), cancellationToken);
+        if (won == 0)
+        {
+            return 0;
+        }
+
+        var workspace = await db.Workspaces.AsNoTracking().Where(w => w.Id == workspaceId)
+            .Select(w => new { w.Name, w.Plan, w.MemberCount })
+            .SingleAsync(cancellationToken);
+        var admins = await db.Memberships.AsNoTracking()
+            .Where(m => m.WorkspaceId == workspaceId)
+            .Join(db.Permissions.Where(PermissionQueries.Administers), m => m.PermissionId, p => p.Id, (m, p) => m.UserId)
+            .Join(db.Users, userId => userId, u => u.Id, (userId, u) => u.Email)
+            .Where(email => email != null)
+            .ToListAsync(cancellationToken);
+        var person = await db.Users.AsNoTracking().Where(u => u.Id == refusedUserId)
+            .Select(u => new { u.Name, u.Email }).SingleOrDefaultAsync(cancellationToken);
+
+        var plan = plans.Of(workspace.Plan);
+        var who = person is null ? "Someone"
+            : string.IsNullOrWhiteSpace(person.Name) ? person.Email ?? "Someone"
+            : $"{person.Name} ({person.Email})";
+        var seats = plan.MemberLimit is { } limit ? $"{workspace.MemberCount} of {limit} members" : $"{workspace.MemberCount} members";
+        var subject = $"Someone could not join {workspace.Name}: its plan is full";
+        var text = $"{who} tried to join {workspace.Name} with an invitation link, but the workspace has {seats}, as many as "
+            + $"its {plan.Name} plan allows. Their link still works: they can join once a seat is free. To make room, remove "
+            + "a member in Settings > Members, or ask the operator of this Roster server to move the workspace to a bigger plan. "
+            + $"Roster sends this notice at most once a day.";
+        var link = urls.Absolute($"/w/{workspaceId}/settings/plan");
+        var html = $"<p>{HtmlEncoder.Default.Encode(text)}</p><p><a href=\"{HtmlEncoder.Default.Encode(link)}\">See the plans</a></p>";
+        var sent = 0;
+        foreach (var email in admins)
+        {
+            try
+            {
+                await mailer.SendAsync(new EmailMessage(email!, subject, $"{text}\n\nSee the plans: {link}\n", html), cancellationToken);
+                sent++;
+            }
+            catch (Exception exception) when (exception is IOException or InvalidOperationException or FormatException)
+            {
+                // The mailer logs what the SMTP server answered; this covers the outbox's disk and a malformed address.
+                LogNotSent(workspaceId, exception.Message);
+            }
+        }
+
+        return sent;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The member limit notice of workspace {WorkspaceId} was not sent to an Admin: {Reason}")]
+    private partial void LogNotSent(Guid workspaceId, string reason);
+}
