@@ -96,7 +96,7 @@ public static class UserCommands
             users.Select(u => (IReadOnlyList<string>)
             [
                 u.Email,
-                u.Name,
+                u.Name.Length == 0 ? "-" : u.Name,
                 TextTable.Time(u.CreatedAt),
                 u.DisabledAt is { } disabledAt ? $"disabled {TextTable.Time(disabledAt)}" : "active",
                 u.Workspaces.ToString(CultureInfo.InvariantCulture),
