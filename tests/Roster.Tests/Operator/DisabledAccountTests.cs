@@ -35,6 +35,7 @@ public sealed class DisabledAccountTests(RosterApp app)
         var disable = await RosterCommand.RunAsync(app, "users", "disable", user.Email.ToUpperInvariant());
         Assert.True(disable.ExitCode == 0, disable.ToString());
         Assert.Contains($"{user.Email} is disabled", disable.Out, StringComparison.Ordinal);
+        var listing = RosterCommand.RunAsync(app, "users", "list"); // Meanwhile (a process takes a while to start).
 
         // The sessions it had: the cookie on the API and on a page, the bearer token, the refresh token.
         using (var cookieApi = await apiBrowser.GetAsync(new Uri($"/api/v1/workspaces/{workspace.Id}/access", UriKind.Relative), cancellationToken))
@@ -80,7 +81,7 @@ public sealed class DisabledAccountTests(RosterApp app)
         Assert.Contains(LoginModel.FailureMessage, page, StringComparison.Ordinal);
         Assert.DoesNotContain(DisabledMessage, page, StringComparison.Ordinal);
 
-        var list = await RosterCommand.RunAsync(app, "users", "list");
+        var list = await listing;
         Assert.True(list.ExitCode == 0, list.ToString());
         Assert.Equal(["EMAIL", "NAME", "CREATED (UTC)", "STATUS", "WORKSPACES"], list.Row("EMAIL"));
         var row = list.Row(user.Email);
