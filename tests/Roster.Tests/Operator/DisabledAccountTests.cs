@@ -81,6 +81,11 @@ public sealed class DisabledAccountTests(RosterApp app)
         Assert.Contains(LoginModel.FailureMessage, page, StringComparison.Ordinal);
         Assert.DoesNotContain(DisabledMessage, page, StringComparison.Ordinal);
 
+        // Signing up again with the account's address and right password is a sign-in: refused the same way.
+        (status, page) = await PostPageAsync("/signup", new() { ["Name"] = "Again", ["Email"] = user.Email, ["Password"] = user.Password });
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains(DisabledMessage, page, StringComparison.Ordinal);
+
         var list = await listing;
         Assert.True(list.ExitCode == 0, list.ToString());
         Assert.Equal(["EMAIL", "NAME", "CREATED (UTC)", "STATUS", "WORKSPACES"], list.Row("EMAIL"));
@@ -160,15 +165,21 @@ public sealed class DisabledAccountTests(RosterApp app)
         return body.RootElement.GetProperty("refreshToken").GetString()!;
     }
 
-    /// <summary>Posts the /login page's form as a browser would (with its antiforgery token): the status and the page.</summary>
-    private async Task<(HttpStatusCode Status, string Page)> LoginPageAsync(string email, string password)
+    private Task<(HttpStatusCode Status, string Page)> LoginPageAsync(string email, string password) =>
+        PostPageAsync("/login", new() { ["Email"] = email, ["Password"] = password });
+
+    /// <summary>Posts a page's form as a browser would (with its antiforgery token): the status and the page, decoded.</summary>
+    private async Task<(HttpStatusCode Status, string Page)> PostPageAsync(string path, Dictionary<string, string> fields)
     {
         var browser = app.CreateHttpClient(new CookieContainer());
-        var form = TestUsers.HiddenFields(await browser.GetStringAsync(new Uri("/login", UriKind.Relative), TestContext.Current.CancellationToken));
-        form["Email"] = email;
-        form["Password"] = password;
+        var form = TestUsers.HiddenFields(await browser.GetStringAsync(new Uri(path, UriKind.Relative), TestContext.Current.CancellationToken));
+        foreach (var (name, value) in fields)
+        {
+            form[name] = value;
+        }
+
         using var content = new FormUrlEncodedContent(form);
-        using var response = await browser.PostAsync(new Uri("/login", UriKind.Relative), content, TestContext.Current.CancellationToken);
-        return (response.StatusCode, System.Net.WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)));
+        using var response = await browser.PostAsync(new Uri(path, UriKind.Relative), content, TestContext.Current.CancellationToken);
+        return (response.StatusCode, WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)));
     }
 }
