@@ -20,6 +20,7 @@ public static class AccountsApi
             .RequireRateLimiting(RateLimits.Sensitive)
             .AddEndpointFilter<RegisterWithoutEnumerationFilter>()
             .AddEndpointFilter<NoConfirmationByGetFilter>()
+            .AddEndpointFilter<DisabledAccountLoginFilter>()
             .MapIdentityApi<User>();
 
         api.MapGet("/me", GetMeAsync).WithTags("Account").RequireAuthorization();

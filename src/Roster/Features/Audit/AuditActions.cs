@@ -29,6 +29,10 @@ public static class AuditActions
     public const string SignInFailed = "sign_in.failed";
     public const string SignInLockedOut = "sign_in.locked_out";
 
+    // The operator's changes to an account (recorded on the account, like sign-ins).
+    public const string AccountDisabled = "account.disabled";
+    public const string AccountEnabled = "account.enabled";
+
     /// <summary>The workspace actions, in the order the dashboard's filter lists them.</summary>
     public static IReadOnlyList<string> Workspace { get; } =
     [
@@ -39,5 +43,5 @@ public static class AuditActions
     ];
 
     /// <summary>The account actions.</summary>
-    public static IReadOnlyList<string> Account { get; } = [SignInSucceeded, SignInFailed, SignInLockedOut];
+    public static IReadOnlyList<string> Account { get; } = [SignInSucceeded, SignInFailed, SignInLockedOut, AccountDisabled, AccountEnabled];
 }

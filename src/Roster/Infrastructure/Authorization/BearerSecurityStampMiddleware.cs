@@ -5,7 +5,7 @@ namespace Roster.Infrastructure.Authorization;
 
 /// <summary>
 /// Identity's bearer tokens are checked only by their signature and expiry. Here a bearer request's security
-/// stamp is also compared with the database, as the cookie's is: a password reset (or, later, a disabled
+/// stamp is also compared with the database, as the cookie's is: a password reset (or a disabled
 /// account) ends API sessions on their next request instead of when the access token expires. The read is
 /// the same one that loads the route's membership (<see cref="WorkspaceAccess"/>), so it costs no extra round trip.
 /// </summary>

@@ -24,7 +24,8 @@ public sealed class WorkspaceAccess(RosterDbContext db)
 
     /// <summary>
     /// Whether the principal's security stamp claim still matches the user's (Identity's rule: a password change or
-    /// reset changes the stamp). Loads the route's membership in the same query, for the authorization that follows.
+    /// reset changes the stamp) and the account is not disabled (<c>users disable</c>): false ends the session or
+    /// refuses the bearer token. Loads the route's membership in the same query, for the authorization that follows.
     /// </summary>
     public async Task<bool> HasCurrentSecurityStampAsync(ClaimsPrincipal principal, string stampClaimType, Guid? workspaceId, CancellationToken cancellationToken)
     {
@@ -71,15 +72,15 @@ public sealed class WorkspaceAccess(RosterDbContext db)
         return row;
     }
 
-    /// <summary>The user's security stamp (null when there is no such user).</summary>
+    /// <summary>The user's security stamp (null when there is no such user, or the account is disabled: then no stamp is current).</summary>
     private static readonly CompiledQuery<Func<RosterDbContext, Guid, CancellationToken, Task<StampRow?>>> Stamp = new(() =>
         EF.CompileAsyncQuery((RosterDbContext db, Guid userId, CancellationToken cancellationToken) =>
-            db.Users.Where(u => u.Id == userId).Select(u => new StampRow(u.SecurityStamp)).SingleOrDefault()));
+            db.Users.Where(u => u.Id == userId).Select(u => new StampRow(u.DisabledAt == null ? u.SecurityStamp : null)).SingleOrDefault()));
 
     /// <summary>
     /// The user's security stamp and their membership of the workspace with its permission, in one row: users
     /// left-joined to memberships and permissions (null when there is no such user; the permission's columns are
-    /// null when they are not a member).
+    /// null when they are not a member; the stamp is null when the account is disabled).
     /// </summary>
     private static readonly CompiledQuery<Func<RosterDbContext, Guid, Guid, CancellationToken, Task<StampAndMembershipRow?>>> StampAndMembership = new(() =>
         EF.CompileAsyncQuery((RosterDbContext db, Guid userId, Guid workspaceId, CancellationToken cancellationToken) =>
@@ -89,7 +90,7 @@ public sealed class WorkspaceAccess(RosterDbContext db)
                      .Join(db.Permissions, m => m.PermissionId, p => p.Id, (m, p) => new { m.UserId, p.Id, p.Name, p.Kind, p.Grants })
                  on user.Id equals held.UserId into memberships
              from held in memberships.DefaultIfEmpty()
-             select new StampAndMembershipRow(user.SecurityStamp, (Guid?)held!.Id, held.Name, (PermissionKind?)held.Kind, held.Grants))
+             select new StampAndMembershipRow(user.DisabledAt == null ? user.SecurityStamp : null, (Guid?)held!.Id, held.Name, (PermissionKind?)held.Kind, held.Grants))
             .SingleOrDefault()));
 
     private sealed record CallerRow(string? SecurityStamp, MemberAccess? Membership);

@@ -14,6 +14,7 @@ using Roster.Infrastructure.Data;
 using Roster.Infrastructure.Email;
 using Roster.Infrastructure.Errors;
 using Roster.Infrastructure.Web;
+using Roster.Operator;
 using Scalar.AspNetCore;
 
 namespace Roster.Infrastructure.Hosting;
@@ -56,6 +57,7 @@ public static class RosterHost
                 options.Lockout.AllowedForNewUsers = true;
             })
             .AddPasswordValidator<CommonPasswordValidator>()
+            .AddSignInManager<RosterSignInManager>()
             .AddEntityFrameworkStores<RosterDbContext>();
         builder.Services.AddAuthentication()
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyPrincipal.Scheme, null)
@@ -125,6 +127,9 @@ public static class RosterHost
         builder.Services.AddScoped<InvitationService>();
         builder.Services.AddScoped<AccessService>();
         builder.Services.AddScoped<ApiKeyService>();
+        builder.Services.AddScoped<PlanAssignment>();
+        builder.Services.AddScoped<AccountStatusService>();
+        builder.Services.AddScoped<OperatorDirectory>();
         builder.Services.AddSingleton<PublicUrls>();
         builder.Services.AddHttpContextAccessor();
 

@@ -38,6 +38,13 @@ public sealed class LoginModel(SignInManager<User> signInManager, SignInCompleti
         var result = user is null
             ? Microsoft.AspNetCore.Identity.SignInResult.Failed
             : await signInManager.PasswordSignInAsync(user, Password, isPersistent: true, lockoutOnFailure: true);
+        if (result.IsNotAllowed)
+        {
+            // Said only after the right password (RosterSignInManager), so a guesser never learns it.
+            ModelState.AddModelError("", AccountErrors.Disabled.Message);
+            return Page();
+        }
+
         if (!result.Succeeded)
         {
             ModelState.AddModelError("", FailureMessage);

@@ -53,6 +53,13 @@ public sealed class SignupModel(
                 return await CompleteAsync(existing, cancellationToken);
             }
 
+            if (signIn.IsNotAllowed)
+            {
+                // The right password for a disabled account (RosterSignInManager): its owner is told why.
+                ModelState.AddModelError("", AccountErrors.Disabled.Message);
+                return Page();
+            }
+
             await emails.SendAlreadyRegisteredAsync(email, cancellationToken);
             ModelState.AddModelError("", "We could not create an account with these details. If you already have an account, sign in or reset your password; we have also sent you an email.");
             return Page();

@@ -1,0 +1,73 @@
+using Microsoft.AspNetCore.Identity;
+using Roster.Features.Audit;
+using Roster.Infrastructure.Authorization;
+using Roster.Infrastructure.Data;
+using Roster.Infrastructure.Errors;
+
+namespace Roster.Features.Accounts;
+
+/// <summary>An account after <c>users disable</c> or <c>users enable</c>: <see cref="Changed"/> is false when it already was so.</summary>
+public sealed record AccountStatusChange(Guid UserId, string Email, DateTimeOffset? DisabledAt, bool Changed);
+
+/// <summary>
+/// Disables and enables accounts (the operator's <c>users disable</c> and <c>users enable</c>). A disabled account
+/// cannot sign in (<see cref="RosterSignInManager"/>) and the sessions, bearer tokens and refresh tokens it holds are
+/// refused on their next request. Each change and its audit entry (<c>account.disabled</c>, <c>account.enabled</c>,
+/// recorded on the account) are written in one save.
+/// </summary>
+public sealed class AccountStatusService(UserManager<User> users, AuditLog audit, TimeProvider time)
+{
+    /// <summary>
+    /// Disables the account with that email (UTC time in <see cref="User.DisabledAt"/>) and gives it a new security
+    /// stamp, which every session cookie, bearer token and refresh token is checked against.
+    /// Errors: 404 <c>account.not_found</c>; 409 <c>account.update_failed</c> when the account changed meanwhile.
+    /// </summary>
+    public async Task<Result<AccountStatusChange>> DisableAsync(Actor actor, string email, CancellationToken cancellationToken)
+    {
+        var user = await users.FindByEmailAsync(email.Trim());
+        if (user is null)
+        {
+            return AccountErrors.NotFound(email.Trim());
+        }
+
+        if (user.DisabledAt is not null)
+        {
+            return new AccountStatusChange(user.Id, user.Email!, user.DisabledAt, Changed: false);
+        }
+
+        user.DisabledAt = time.GetUtcNowForStorage();
+        audit.Add(actor, workspaceId: null, AuditActions.AccountDisabled, Target(user), accountId: user.Id);
+        var saved = await users.UpdateSecurityStampAsync(user);
+        return saved.Succeeded ? new AccountStatusChange(user.Id, user.Email!, user.DisabledAt, Changed: true) : UpdateFailed(saved);
+    }
+
+    /// <summary>
+    /// Enables the account with that email again: it can sign in (sessions ended by the disabling stay ended).
+    /// Errors: 404 <c>account.not_found</c>; 409 <c>account.update_failed</c> when the account changed meanwhile.
+    /// </summary>
+    public async Task<Result<AccountStatusChange>> EnableAsync(Actor actor, string email, CancellationToken cancellationToken)
+    {
+        var user = await users.FindByEmailAsync(email.Trim());
+        if (user is null)
+        {
+            return AccountErrors.NotFound(email.Trim());
+        }
+
+        if (user.DisabledAt is null)
+        {
+            return new AccountStatusChange(user.Id, user.Email!, null, Changed: false);
+        }
+
+        user.DisabledAt = null;
+        audit.Add(actor, workspaceId: null, AuditActions.AccountEnabled, Target(user), accountId: user.Id);
+        var saved = await users.UpdateAsync(user);
+        return saved.Succeeded ? new AccountStatusChange(user.Id, user.Email!, null, Changed: true) : UpdateFailed(saved);
+    }
+
+    private static AuditTarget Target(User user) => new("account", user.Id.ToString(), user.Email);
+
+    private static Error UpdateFailed(IdentityResult result) => new(
+        "account.update_failed",
+        $"The account could not be saved ({string.Join(" ", result.Errors.Select(e => e.Description))}). Try again.",
+        ErrorKind.Conflict);
+}
