@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Roster.Features.Accounts;
+using Roster.Features.Audit;
 using Roster.Features.Members;
 using Roster.Features.Permissions;
 using Roster.Features.Plans;
@@ -9,7 +10,7 @@ using Roster.Infrastructure.Errors;
 
 namespace Roster.Features.Workspaces;
 
-public sealed class WorkspaceService(RosterDbContext db, MemberService members, PlanCatalog plans, TimeProvider time)
+public sealed class WorkspaceService(RosterDbContext db, MemberService members, PlanCatalog plans, AuditLog audit, TimeProvider time)
 {
     /// <summary>Creates a workspace with the actor as its Admin. Errors: <c>validation_failed</c> on <c>name</c>.</summary>
     public async Task<Result<WorkspaceSummary>> CreateAsync(Actor actor, CreateWorkspaceRequest request, CancellationToken cancellationToken)
@@ -77,7 +78,7 @@ public sealed class WorkspaceService(RosterDbContext db, MemberService members, 
                 x.Workspace.MemberCount,
                 x.Workspace.CreatedAt));
 
-    /// <summary>One transaction: the workspace, its built-in permissions, and its creator as Admin.</summary>
+    /// <summary>One transaction: the workspace, its built-in permissions, its creator as Admin, and its <c>workspace.created</c> entry.</summary>
     private async Task<Result<WorkspaceSummary>> CreateWithAdminAsync(Actor actor, string name, CancellationToken cancellationToken)
     {
         var userId = actor.RequiredUserId;
@@ -89,6 +90,7 @@ public sealed class WorkspaceService(RosterDbContext db, MemberService members, 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.Workspaces.Add(workspace);
         db.Permissions.AddRange(builtIns);
+        audit.Add(actor, workspace.Id, AuditActions.WorkspaceCreated, new AuditTarget(AuditTargets.Workspace, workspace.Id.ToString(), workspace.Name), at: now);
         await db.SaveChangesAsync(cancellationToken);
         var added = await members.AddAsync(actor, workspace.Id, userId, admin.Id, MembershipSource.CreatedWorkspace, invitationLinkId: null, now, cancellationToken);
         if (!added.IsSuccess)
