@@ -56,7 +56,8 @@ public static class RosterHost
                 options.Lockout.AllowedForNewUsers = true;
             })
             .AddPasswordValidator<CommonPasswordValidator>()
-            .AddEntityFrameworkStores<RosterDbContext>();
+            .AddEntityFrameworkStores<RosterDbContext>()
+            .AddSignInManager<AuditedSignInManager>();
         builder.Services.AddAuthentication()
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyPrincipal.Scheme, null)
             .AddPolicyScheme(RosterAuthentication.Scheme, null, scheme => scheme.ForwardDefaultSelector = context =>
@@ -117,6 +118,7 @@ public static class RosterHost
         builder.Services.AddSingleton<MenuCatalog>();
         builder.Services.AddSingleton<PlanCatalog>();
         builder.Services.AddScoped<AuditLog>();
+        builder.Services.AddScoped<AuditLogReader>();
         builder.Services.AddScoped<PermissionService>();
         builder.Services.AddScoped<WorkspaceService>();
         builder.Services.AddScoped<MemberService>();
@@ -212,6 +214,7 @@ public static class RosterHost
         api.MapAccessApi();
         api.MapApiKeysApi();
         api.MapInvitationsApi();
+        api.MapAuditLogApi();
 
         // The dashboard.
         app.MapRazorPages();
