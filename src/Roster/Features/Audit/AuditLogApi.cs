@@ -1,8 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using Roster.Features.Plans;
 using Roster.Infrastructure.Authorization;
-using Roster.Infrastructure.Data;
 using Roster.Infrastructure.Errors;
 using Roster.Infrastructure.Web;
 
@@ -63,16 +60,12 @@ public static class AuditLogApi
         string? from,
         string? to,
         AuditLogReader reader,
-        RosterDbContext db,
-        PlanCatalog plans,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
-        var recordedPlan = await db.Workspaces.Where(w => w.Id == workspaceId).Select(w => w.Plan).SingleOrDefaultAsync(cancellationToken);
-        var plan = plans.Of(recordedPlan);
-        if (!plan.Has(PlanFeature.AuditLogExport))
+        if (await reader.CheckExportAsync(workspaceId, cancellationToken) is { } locked)
         {
-            return PlanErrors.FeatureLocked(PlanFeature.AuditLogExport, plan, plans.CheapestWith(PlanFeature.AuditLogExport)).ToProblem();
+            return locked.ToProblem();
         }
 
         AuditExportFormat? exportFormat = (format ?? "").Trim().ToLowerInvariant() switch

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Roster.Features.Accounts;
+using Roster.Features.Plans;
 using Roster.Infrastructure.Data;
 using Roster.Infrastructure.Errors;
 using Roster.Infrastructure.Web;
@@ -45,9 +46,22 @@ public sealed record AuditItem(
 public sealed record SignInEvent(DateTimeOffset OccurredAt, string? ClientAddress, string Action);
 
 /// <summary>Reads the audit log: a workspace's entries (paged or streamed for export) and an account's sign-ins.</summary>
-public sealed class AuditLogReader(RosterDbContext db)
+public sealed class AuditLogReader(RosterDbContext db, PlanCatalog plans)
 {
     public const int ActorMaxLength = 256;
+
+    /// <summary>
+    /// Null when the workspace's plan includes audit-log export; else 403 <c>plan.feature_locked</c>, whose message
+    /// names the workspace's plan and the smallest plan that has it.
+    /// </summary>
+    public async Task<Error?> CheckExportAsync(Guid workspaceId, CancellationToken cancellationToken)
+    {
+        var recordedPlan = await db.Workspaces.Where(w => w.Id == workspaceId).Select(w => w.Plan).SingleOrDefaultAsync(cancellationToken);
+        var plan = plans.Of(recordedPlan);
+        return plan.Has(PlanFeature.AuditLogExport)
+            ? null
+            : PlanErrors.FeatureLocked(PlanFeature.AuditLogExport, plan, plans.CheapestWith(PlanFeature.AuditLogExport));
+    }
 
     /// <summary>
     /// Checks a filter. Errors: <c>validation_failed</c> on <c>actor</c> (too long), <c>action</c> (not a workspace
