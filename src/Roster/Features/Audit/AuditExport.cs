@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
@@ -46,7 +47,7 @@ public sealed class AuditExportResult(IAsyncEnumerable<AuditItem> items, AuditEx
         }
         else
         {
-            await WriteJsonAsync(response.Body, cancellationToken);
+            await WriteJsonAsync(response.BodyWriter, cancellationToken);
         }
     }
 
@@ -74,24 +75,27 @@ public sealed class AuditExportResult(IAsyncEnumerable<AuditItem> items, AuditEx
         await writer.FlushAsync(cancellationToken);
     }
 
-    private async Task WriteJsonAsync(Stream body, CancellationToken cancellationToken)
+    private async Task WriteJsonAsync(PipeWriter body, CancellationToken cancellationToken)
     {
-        // The same shape as the API's items; the writer escapes every control character (and U+2028, U+2029).
-        var options = jsonOptions;
+        // The same shape as the API's items; the writer escapes every control character (and U+2028, U+2029). It
+        // writes into the response's pipe (Kestrel allows no synchronous writes to the body stream), which is
+        // flushed to the client every so many rows.
         await using var writer = new Utf8JsonWriter(body);
         writer.WriteStartArray();
         var rows = 0;
         await foreach (var item in items.WithCancellation(cancellationToken))
         {
-            JsonSerializer.Serialize(writer, item.ToResponse(), options);
+            JsonSerializer.Serialize(writer, item.ToResponse(), jsonOptions);
             if (++rows % RowsPerFlush == 0)
             {
-                await writer.FlushAsync(cancellationToken);
+                writer.Flush();
+                await body.FlushAsync(cancellationToken);
             }
         }
 
         writer.WriteEndArray();
-        await writer.FlushAsync(cancellationToken);
+        writer.Flush();
+        await body.FlushAsync(cancellationToken);
     }
 }
 
