@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Roster.Features.Audit;
 using Roster.Tests.Infrastructure;
 
@@ -230,6 +231,31 @@ public sealed class AuditLogTests(RosterApp app)
 
         var refusal = Assert.Single(await app.AuditEntriesAsync(workspace.Id), e => e.Action == AuditActions.InvitationRefused);
         Assert.Equal((latecomer.Id, "invitation.used_up", AuditOutcome.Refused), (refusal.ActorUserId!.Value, refusal.Reason, refusal.Outcome));
+    }
+
+    [Fact]
+    public async Task Accept_WritesItsEntryWithTheMembershipsOwnSave_NoExtraRead()
+    {
+        var admin = await TestUsers.RegisterAsync(app);
+        var workspace = await admin.Client.CreateWorkspaceAsync();
+        var link = await admin.Client.CreateLinkAsync(workspace.Id, "Viewer");
+        var joiner = await TestUsers.RegisterAsync(app);
+        var id = Guid.NewGuid().ToString();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"/api/v1/invitations/{ApiClient.TokenOf(link)}/accept", UriKind.Relative));
+        request.Headers.Add(CommandCounter.Header, id);
+
+        using var response = await joiner.Client.SendAsync(request, Cancel);
+
+        await response.EnsureSuccessAsync();
+        var commands = app.Services.GetRequiredService<CommandCounter>().CommandsOf(id);
+        var insert = Assert.Single(commands, command => command.Contains("INSERT INTO \"Memberships\"", StringComparison.Ordinal));
+        var entry = Assert.Single(commands, command => command.Contains("\"AuditEntries\"", StringComparison.Ordinal));
+        if (TestDatabase.IsPostgreSql)
+        {
+            // PostgreSQL batches the save's inserts into one command: the entry costs no round trip. (SQLite, in
+            // process, sends each insert as its own command; there is no network to cross.)
+            Assert.Same(insert, entry);
+        }
     }
 
     private static void AssertEntry(AuditEntry entry, Guid actorId, string targetType, string targetId, string? label)
