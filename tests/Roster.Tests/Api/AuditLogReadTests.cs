@@ -209,6 +209,29 @@ public sealed class AuditLogReadTests(RosterApp app)
         Assert.DoesNotContain(TestUsers.Password, text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Page_FiltersByActorEmail_AndEncodesNames()
+    {
+        var admin = await TestUsers.RegisterAsync(app);
+        await app.SetNameAsync(admin.Id, "<script>alert(1)</script>");
+        var workspace = await admin.Client.CreateWorkspaceAsync("<b>Team</b>");
+        var member = await TestUsers.JoinAsync(app, admin, workspace.Id, "Viewer");
+        var browser = await CookieSession.SignInAsync(app, admin);
+
+        var everything = await browser.GetStringAsync($"/w/{workspace.Id}/settings/audit-log", Cancel);
+        var byMember = await browser.GetStringAsync($"/w/{workspace.Id}/settings/audit-log?actor={Uri.EscapeDataString(member.Email)}", Cancel);
+        var invalid = await browser.GetStringAsync($"/w/{workspace.Id}/settings/audit-log?from=someday", Cancel);
+
+        Assert.Contains("3 entries.", everything, StringComparison.Ordinal);
+        Assert.Contains(AuditActions.WorkspaceCreated, everything, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script>alert(1)</script>", everything, StringComparison.Ordinal);
+        Assert.DoesNotContain("<b>Team</b>", everything, StringComparison.Ordinal);
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", everything, StringComparison.Ordinal);
+        Assert.Contains("1 entry matches the filters.", byMember, StringComparison.Ordinal);
+        Assert.Contains("<td>invitation.accepted</td>", byMember, StringComparison.Ordinal);
+        Assert.Contains("Give an ISO 8601 date", invalid, StringComparison.Ordinal);
+    }
+
     /// <summary>What the CSV holds for a value: the value, behind a quote when a spreadsheet would run it, other control characters replaced.</summary>
     private static string Spreadsheet(string? value)
     {

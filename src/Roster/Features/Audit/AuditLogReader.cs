@@ -50,6 +50,9 @@ public sealed class AuditLogReader(RosterDbContext db, PlanCatalog plans)
 {
     public const int ActorMaxLength = 256;
 
+    /// <summary>How many people the page's actor filter suggests.</summary>
+    public const int PeopleLimit = 500;
+
     /// <summary>
     /// Null when the workspace's plan includes audit-log export; else 403 <c>plan.feature_locked</c>, whose message
     /// names the workspace's plan and the smallest plan that has it.
@@ -138,15 +141,19 @@ public sealed class AuditLogReader(RosterDbContext db, PlanCatalog plans)
     public IAsyncEnumerable<AuditItem> StreamAsync(Guid workspaceId, AuditFilter filter) =>
         WithActors(Filtered(workspaceId, filter).OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Id)).AsAsyncEnumerable();
 
-    /// <summary>The people who appear as actors in the workspace's log, or are members of it, by name (for the page's filter).</summary>
+    /// <summary>
+    /// The people who appear as actors in the workspace's log, or are members of it, by name: the first
+    /// <see cref="PeopleLimit"/> of them, as suggestions for the page's filter (any email can be typed there).
+    /// </summary>
     public async Task<IReadOnlyList<(Guid Id, string Name, string Email)>> PeopleAsync(Guid workspaceId, CancellationToken cancellationToken)
     {
         var actorIds = db.AuditEntries.Where(e => e.WorkspaceId == workspaceId && e.ActorUserId != null).Select(e => e.ActorUserId!.Value);
         var memberIds = db.Memberships.Where(m => m.WorkspaceId == workspaceId).Select(m => m.UserId);
         var people = await db.Users.AsNoTracking()
             .Where(u => actorIds.Contains(u.Id) || memberIds.Contains(u.Id))
+            .OrderBy(u => u.Name).ThenBy(u => u.Email)
             .Select(u => new { u.Id, u.Name, u.Email })
-            .Take(500)
+            .Take(PeopleLimit)
             .ToListAsync(cancellationToken);
         return people
             .Select(p => (p.Id, User.DisplayNameOf(p.Name, p.Email), p.Email ?? ""))

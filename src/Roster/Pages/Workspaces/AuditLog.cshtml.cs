@@ -20,7 +20,7 @@ public sealed class AuditLogModel(WorkspaceService workspaces, UserManager<User>
 {
     protected override SettingsSection Section => SettingsSection.AuditLog;
 
-    /// <summary><c>?actor=</c>: a person's id (from the list) or an email.</summary>
+    /// <summary><c>?actor=</c>: an email (the field suggests the people in the log and the members) or an id.</summary>
     [BindProperty(SupportsGet = true, Name = "actor")]
     public string? Actor { get; set; }
 
@@ -46,7 +46,7 @@ public sealed class AuditLogModel(WorkspaceService workspaces, UserManager<User>
 
     public string? Next { get; private set; }
 
-    /// <summary>The people the actor filter offers: those seen in the log and the members.</summary>
+    /// <summary>The people the actor filter suggests: those seen in the log and the members.</summary>
     public IReadOnlyList<(Guid Id, string Name, string Email)> People { get; private set; } = [];
 
     /// <summary>Why export is locked (the plan that has it), or null when the plan includes it.</summary>
