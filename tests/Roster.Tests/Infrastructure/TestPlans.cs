@@ -1,11 +1,14 @@
-using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Roster.Features.Plans;
 using Roster.Features.Workspaces;
+using Roster.Infrastructure.Authorization;
 
 namespace Roster.Tests.Infrastructure;
 
 /// <summary>
-/// Moves a workspace to another plan by writing <c>Workspaces.Plan</c> directly, as the operator's <c>plan set</c>
-/// command does: a stand-in until tests can run that command (swap the body, keep the call sites).
+/// Moves a workspace to another plan with the use case the operator's <c>plan set</c> command runs
+/// (<see cref="PlanAssignment"/>, as the operator, with its <c>plan.changed</c> entry), in process: the command's own
+/// parsing and exit codes are tested by running it (tests/Roster.Tests/Operator); set-up needs no process per call.
 /// </summary>
 public static class TestPlans
 {
@@ -15,11 +18,14 @@ public static class TestPlans
 
     public static async Task SetPlanAsync(this RosterApp app, Guid workspaceId, string plan)
     {
-        var changed = await app.QueryAsync(db => db.Workspaces.Where(w => w.Id == workspaceId)
-            .ExecuteUpdateAsync(setters => setters.SetProperty(w => w.Plan, plan), TestContext.Current.CancellationToken));
-        if (changed != 1)
+        await using var scope = app.Services.CreateAsyncScope();
+        var catalog = scope.ServiceProvider.GetRequiredService<PlanCatalog>();
+        var target = catalog.Find(plan) ?? throw new InvalidOperationException($"No plan called {plan}.");
+        var changed = await scope.ServiceProvider.GetRequiredService<PlanAssignment>()
+            .ChangeAsync(Actor.Operator, workspaceId, target, TestContext.Current.CancellationToken);
+        if (!changed.IsSuccess)
         {
-            throw new InvalidOperationException($"No workspace {workspaceId} to move to the {plan} plan.");
+            throw new InvalidOperationException($"No workspace {workspaceId} to move to the {plan} plan: {changed.Error!.Code}.");
         }
     }
 

@@ -90,6 +90,7 @@ public static class AuthorizationMatrix
     private static readonly Outcome SelfOnly = new("403 authorization.self_only", 403, Refused: true, Code: "authorization.self_only");
     private static readonly Outcome AlreadyMember = new("409 invitation.already_member", 409, Refused: false, Code: "invitation.already_member");
 
+
     // Page answers. Refused pages render the friendly error page with the status.
     private static readonly Outcome Shown = new("200 page", 200, Refused: false);
     private static readonly Outcome ToLogin = new("302 to /login", 302, Refused: true, Location: "/login");
@@ -159,6 +160,11 @@ public static class AuthorizationMatrix
         Api("GET", "/api/v1/workspaces/{workspaceId}/api-keys/{keyId}", null,              [SignIn,     NotAdmin,   NotAdmin,   NotAdmin,   Ok,         Hidden,     KeyRefused, Hidden],     Send(HttpMethod.Get, s => $"{s.Api}/api-keys/{s.Key.Id}")),
         Api("DELETE", "/api/v1/workspaces/{workspaceId}/api-keys/{keyId}", null,           [SignIn,     NotAdmin,   NotAdmin,   NotAdmin,   NoContent,  Hidden,     KeyRefused, Hidden],     RevokeKey),
 
+        // ---- The audit log: Admins only. ----
+        //                                                                                Anonymous   Viewer      Member      ReadOnly    Admin       OtherAdmin  ApiKey      OtherKey
+        Api("GET", "/api/v1/workspaces/{workspaceId}/audit-log", null,                     [SignIn,     NotAdmin,   NotAdmin,   NotAdmin,   Ok,         Hidden,     KeyRefused, Hidden],     Send(HttpMethod.Get, s => $"{s.Api}/audit-log")),
+        Api("GET", "/api/v1/workspaces/{workspaceId}/audit-log/export", null,              [SignIn,     NotAdmin,   NotAdmin,   NotAdmin,   Ok,         Hidden,     KeyRefused, Hidden],     Send(HttpMethod.Get, s => $"{s.Api}/audit-log/export?format=csv")),
+
         // ---- Invitation links: Admins only. The invitation itself: the token is the credential. ----
         //                                                                                Anonymous   Viewer      Member      ReadOnly    Admin       OtherAdmin  ApiKey      OtherKey
         Api("GET", "/api/v1/workspaces/{workspaceId}/invitation-links", null,              [SignIn,     NotAdmin,   NotAdmin,   NotAdmin,   Ok,         Hidden,     KeyRefused, Hidden],     Send(HttpMethod.Get, s => $"{s.Api}/invitation-links")),
@@ -176,6 +182,7 @@ public static class AuthorizationMatrix
         //                                                                                Anonymous   Viewer      Member      ReadOnly    Admin       OtherAdmin  ApiKey         OtherKey
         Page("GET", "/", null, null,                                                       [ToLogin,    ToWorkspace, ToWorkspace, ToWorkspace, ToWorkspace, ToWorkspace, PageForbidden, PageForbidden], Visit(_ => "/")),
         Page("POST", "/", null, null,                                                      [ToLogin,    ToWorkspace, ToWorkspace, ToWorkspace, ToWorkspace, ToWorkspace, PageForbidden, PageForbidden], Submit(_ => "/")),
+        Page("GET", "/account", null, null,                                                [ToLogin,    Shown,      Shown,      Shown,      Shown,      Shown,      PageForbidden, PageForbidden], Visit(_ => "/account")),
         Page("GET", "/login", null, null,                                                  [Shown,      ToRoot,     ToRoot,     ToRoot,     ToRoot,     ToRoot,     PageForbidden, PageForbidden], Visit(_ => "/login")),
         Page("POST", "/login", null, "wrong credentials",                                  [Shown,      Shown,      Shown,      Shown,      Shown,      Shown,      PageForbidden, PageForbidden], Submit(_ => "/login", _ => new() { ["Email"] = TestUsers.NewEmail(), ["Password"] = "not-the-password" })),
         Page("GET", "/signup", null, null,                                                 [Shown,      ToRoot,     ToRoot,     ToRoot,     ToRoot,     ToRoot,     PageForbidden, PageForbidden], Visit(_ => "/signup")),
@@ -212,6 +219,7 @@ public static class AuthorizationMatrix
         Page("POST", "/w/{workspaceId}/settings/permissions/new", null, null,              [ToLogin,    PageForbidden, PageForbidden, PageForbidden, Done,   PageHidden, PageForbidden, PageForbidden], CreatePermissionOnThePage),
         Page("GET", "/w/{workspaceId}/settings/permissions/{permissionId}", null, null,    [ToLogin,    PageForbidden, PageForbidden, PageForbidden, Shown,  PageHidden, PageForbidden, PageForbidden], Visit(s => $"{s.Pages}/settings/permissions/{s.PermissionIds[AuthorizationScenario.ReadOnlyPermissionName]}")),
         Page("POST", "/w/{workspaceId}/settings/permissions/{permissionId}", null, null,   [ToLogin,    PageForbidden, PageForbidden, PageForbidden, Done,   PageHidden, PageForbidden, PageForbidden], EditPermissionOnThePage),
+        Page("GET", "/w/{workspaceId}/settings/audit-log", null, null,                     [ToLogin,    PageForbidden, PageForbidden, PageForbidden, Shown,  PageHidden, PageForbidden, PageForbidden], Visit(s => $"{s.Pages}/settings/audit-log")),
         Page("GET", "/w/{workspaceId}/settings/api-keys", null, null,                      [ToLogin,    PageForbidden, PageForbidden, PageForbidden, Shown,  PageHidden, PageForbidden, PageForbidden], Visit(s => $"{s.Pages}/settings/api-keys")),
         Page("POST", "/w/{workspaceId}/settings/api-keys", "Create", null,                 [ToLogin,    PageForbidden, PageForbidden, PageForbidden, Done,   PageHidden, PageForbidden, PageForbidden], CreateKeyOnThePage),
         Page("POST", "/w/{workspaceId}/settings/api-keys", "Revoke", null,                 [ToLogin,    PageForbidden, PageForbidden, PageForbidden, Done,   PageHidden, PageForbidden, PageForbidden], RevokeKeyOnThePage),

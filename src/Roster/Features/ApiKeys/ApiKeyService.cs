@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Roster.Features.Accounts;
+using Roster.Features.Audit;
 using Roster.Features.Plans;
 using Roster.Infrastructure.Authorization;
 using Roster.Infrastructure.Data;
@@ -22,7 +23,7 @@ public sealed record ApiKeyCredential(Guid Id, Guid WorkspaceId, DateTimeOffset?
 public sealed record CreatedApiKey(ApiKey Key, string Secret);
 
 /// <summary>Workspace API keys (Settings > API keys): create (shown once), list, revoke, and authenticate.</summary>
-public sealed class ApiKeyService(RosterDbContext db, PlanService plans, TimeProvider time)
+public sealed class ApiKeyService(RosterDbContext db, PlanService plans, AuditLog audit, TimeProvider time)
 {
     /// <summary>How stale "last used" may get: it is written at most once per key in this time, so using a key costs no write.</summary>
     public static readonly TimeSpan LastUsedPrecision = TimeSpan.FromMinutes(1);
@@ -36,8 +37,8 @@ public sealed class ApiKeyService(RosterDbContext db, PlanService plans, TimePro
                 .SingleOrDefault()));
 
     /// <summary>
-    /// Creates a key. Errors: 403 <c>plan.feature_locked</c> (the plan lacks <c>api-keys</c>; listing and revoking stay
-    /// allowed), <c>validation_failed</c> on <c>name</c>.
+    /// Creates a key (its <c>api_key.created</c> entry in the same save). Errors: 403 <c>plan.feature_locked</c> (the
+    /// plan lacks <c>api-keys</c>; listing and revoking stay allowed), <c>validation_failed</c> on <c>name</c>.
     /// </summary>
     public async Task<Result<CreatedApiKey>> CreateAsync(Actor actor, Guid workspaceId, CreateApiKeyRequest request, CancellationToken cancellationToken)
     {
@@ -55,6 +56,7 @@ public sealed class ApiKeyService(RosterDbContext db, PlanService plans, TimePro
         var secret = ApiKey.Prefix + SecretToken.Create();
         var key = new ApiKey(workspaceId, name, SecretToken.Hash(secret), actor.RequiredUserId, time.GetUtcNowForStorage());
         db.ApiKeys.Add(key);
+        audit.Add(actor, workspaceId, AuditActions.ApiKeyCreated, AuditTargets.ForApiKey(key.Id, key.Name, key.Fingerprint), at: key.CreatedAt);
         await db.SaveChangesAsync(cancellationToken);
         return new CreatedApiKey(key, secret);
     }
@@ -79,7 +81,7 @@ public sealed class ApiKeyService(RosterDbContext db, PlanService plans, TimePro
             .ToList();
     }
 
-    /// <summary>Revokes a key at once: its next request is refused. Errors: 404 <c>api_key.not_found</c>.</summary>
+    /// <summary>Revokes a key at once (its <c>api_key.revoked</c> entry in the same save): its next request is refused. Errors: 404 <c>api_key.not_found</c>.</summary>
     public async Task<Result<ApiKey>> RevokeAsync(Actor actor, Guid workspaceId, Guid keyId, CancellationToken cancellationToken)
     {
         var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.WorkspaceId == workspaceId && k.Id == keyId, cancellationToken);
@@ -88,8 +90,14 @@ public sealed class ApiKeyService(RosterDbContext db, PlanService plans, TimePro
             return ApiKeyErrors.NotFound;
         }
 
-        key.Revoke(actor.RequiredUserId, time.GetUtcNowForStorage());
-        await db.SaveChangesAsync(cancellationToken);
+        if (key.RevokedAt is null)
+        {
+            // Revoking a revoked key changes nothing, so it writes no entry either.
+            key.Revoke(actor.RequiredUserId, time.GetUtcNowForStorage());
+            audit.Add(actor, workspaceId, AuditActions.ApiKeyRevoked, AuditTargets.ForApiKey(key.Id, key.Name, key.Fingerprint), at: key.RevokedAt);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
         return key;
     }
 

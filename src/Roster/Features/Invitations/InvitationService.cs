@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Roster.Features.Accounts;
+using Roster.Features.Audit;
 using Roster.Features.Members;
 using Roster.Features.Permissions;
 using Roster.Features.Plans;
@@ -43,6 +44,7 @@ public sealed partial class InvitationService(
     PermissionService permissions,
     PlanCatalog plans,
     MemberLimitNotices memberLimitNotices,
+    AuditLog audit,
     TimeProvider time,
     IOptions<InvitationOptions> options)
 {
@@ -50,7 +52,7 @@ public sealed partial class InvitationService(
     public const int MaxAllowedDomains = 20;
 
     /// <summary>
-    /// Creates a link. Errors: <c>validation_failed</c> on <c>permission</c> (not one of the workspace's),
+    /// Creates a link, with its <c>invitation_link.created</c> entry in the same save. Errors: <c>validation_failed</c> on <c>permission</c> (not one of the workspace's),
     /// <c>expiresInDays</c>, <c>maxUses</c>, <c>allowedDomains</c>.
     /// </summary>
     public async Task<Result<CreatedInvitationLink>> CreateLinkAsync(
@@ -93,6 +95,7 @@ public sealed partial class InvitationService(
         var link = new InvitationLink(
             workspaceId, SecretToken.Hash(token), permission!.Id, actor.RequiredUserId, now, now.AddDays(expiresInDays), maxUses, domains);
         db.InvitationLinks.Add(link);
+        audit.Add(actor, workspaceId, AuditActions.InvitationLinkCreated, AuditTargets.ForLink(link.Id, link.Fingerprint), details: DescribeLink(link, permission), at: now);
         await db.SaveChangesAsync(cancellationToken);
         return new CreatedInvitationLink(link, permission, token);
     }
@@ -131,6 +134,7 @@ public sealed partial class InvitationService(
             .ToList();
     }
 
+    /// <summary>Revokes a link (its <c>invitation_link.revoked</c> entry in the same save). Errors: 404 <c>invitation.link_not_found</c>.</summary>
     public async Task<Result<InvitationLink>> RevokeLinkAsync(Actor actor, Guid workspaceId, Guid linkId, CancellationToken cancellationToken)
     {
         var link = await db.InvitationLinks.SingleOrDefaultAsync(l => l.Id == linkId && l.WorkspaceId == workspaceId, cancellationToken);
@@ -139,8 +143,14 @@ public sealed partial class InvitationService(
             return InvitationErrors.LinkNotFound;
         }
 
-        link.Revoke(actor.RequiredUserId, time.GetUtcNowForStorage());
-        await db.SaveChangesAsync(cancellationToken);
+        if (link.RevokedAt is null)
+        {
+            // Revoking a revoked link changes nothing, so it writes no entry either.
+            link.Revoke(actor.RequiredUserId, time.GetUtcNowForStorage());
+            audit.Add(actor, workspaceId, AuditActions.InvitationLinkRevoked, AuditTargets.ForLink(link.Id, link.Fingerprint), at: link.RevokedAt);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
         return link;
     }
 
@@ -233,9 +243,10 @@ public sealed partial class InvitationService(
     /// <summary>
     /// Joins the person to the link's workspace when <see cref="CheckAsync"/> allows it. One transaction: the use
     /// is counted by a conditional update (so concurrent accepts on any number of app instances never exceed the
-    /// link's maximum uses), then the membership is written by <see cref="MemberService.AddAsync"/>, whose conditional
-    /// update enforces the plan's member limit. A refusal for the member limit rolls the use back (the link stays
-    /// usable for later) and, after the transaction, tells the workspace's Admins by email (at most once a day).
+    /// link's maximum uses), then the membership is written by <see cref="MemberService.AddAsync"/> with the
+    /// <c>invitation.accepted</c> entry; its conditional update enforces the plan's member limit. A refusal is recorded
+    /// as <c>invitation.refused</c> with its code; one for the member limit rolls the use back (the link stays usable
+    /// for later) and, after the transaction, tells the workspace's Admins by email (at most once a day).
     /// Errors: every code of the verdict, including 409 <c>plan.member_limit_reached</c>.
     /// </summary>
     public async Task<Result<AcceptInvitationResponse>> AcceptAsync(Actor actor, string? token, CancellationToken cancellationToken)
@@ -244,12 +255,7 @@ public sealed partial class InvitationService(
         var verdict = await CheckAsync(token, userId, cancellationToken);
         if (!verdict.CanJoin)
         {
-            if (verdict.Problem == PlanErrors.MemberLimitReached)
-            {
-                await memberLimitNotices.NotifyAsync(verdict.Invitation!.Link.WorkspaceId, userId, cancellationToken);
-            }
-
-            return verdict.Problem!;
+            return await RefuseAsync(actor, verdict.Invitation?.Link, verdict.Problem!, cancellationToken);
         }
 
         var link = verdict.Invitation!.Link;
@@ -264,25 +270,59 @@ public sealed partial class InvitationService(
             // Another accept took the last use (or the link was revoked) since the verdict: say which.
             await transaction.RollbackAsync(cancellationToken);
             var current = await db.InvitationLinks.AsNoTracking().SingleAsync(l => l.Id == link.Id, cancellationToken);
-            return InvitationErrors.ForStatus(current.StatusAt(now));
+            return await RefuseAsync(actor, link, InvitationErrors.ForStatus(current.StatusAt(now)), cancellationToken);
         }
 
+        // The entry rides on the membership's own save (one more row in the same batch, no extra round trip). It
+        // names the link the person joined through; the person is the actor (their name and email are read with the log).
+        audit.Add(
+            actor, link.WorkspaceId, AuditActions.InvitationAccepted, AuditTargets.ForLink(link.Id, link.Fingerprint),
+            details: $"Joined as {permission.Name}", at: now);
         var added = await members.AddAsync(actor, link.WorkspaceId, userId, permission.Id, MembershipSource.InvitationLink, link.Id, now, cancellationToken);
         if (!added.IsSuccess)
         {
-            // Its use is rolled back with it.
+            // Its use is rolled back with it, and so is the entry above.
             await transaction.RollbackAsync(cancellationToken);
-            if (added.Error == PlanErrors.MemberLimitReached)
-            {
-                // Another accept took the last seat since the verdict.
-                await memberLimitNotices.NotifyAsync(link.WorkspaceId, userId, cancellationToken);
-            }
-
-            return added.Error == MemberErrors.AlreadyMember ? InvitationErrors.AlreadyMember : added.Error!;
+            return await RefuseAsync(
+                actor, link, added.Error == MemberErrors.AlreadyMember ? InvitationErrors.AlreadyMember : added.Error!, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
         return new AcceptInvitationResponse(link.WorkspaceId, verdict.Invitation.WorkspaceName, permission.Name, permission.Id);
+    }
+
+    /// <summary>
+    /// Records a refused accept (<c>invitation.refused</c>, with the error's code as the reason) on its own, after
+    /// any rollback: the refusal changed nothing else. An unknown token names no workspace, so it has no log to go to.
+    /// </summary>
+    private async Task<Error> RefuseAsync(Actor actor, InvitationLink? link, Error problem, CancellationToken cancellationToken)
+    {
+        if (link is not null)
+        {
+            // Whatever the failed attempt added to the unit of work (its entry, a membership) was rolled back.
+            foreach (var added in db.ChangeTracker.Entries().Where(e => e.State == EntityState.Added).ToList())
+            {
+                added.State = EntityState.Detached;
+            }
+
+            await audit.WriteAsync(
+                actor, link.WorkspaceId, AuditActions.InvitationRefused, AuditTargets.ForLink(link.Id, link.Fingerprint), cancellationToken,
+                outcome: AuditOutcome.Refused, reason: problem.Code);
+            if (problem == PlanErrors.MemberLimitReached)
+            {
+                // The workspace is full (at the verdict, or another accept took the last seat since): its Admins hear of it.
+                await memberLimitNotices.NotifyAsync(link.WorkspaceId, actor.RequiredUserId, cancellationToken);
+            }
+        }
+
+        return problem;
+    }
+
+    private static string DescribeLink(InvitationLink link, PermissionSnapshot permission)
+    {
+        var uses = link.MaxUses is { } maxUses ? string.Create(CultureInfo.InvariantCulture, $"at most {maxUses} uses") : "unlimited uses";
+        var domains = link.AllowedDomains.Length > 0 ? $"; only {string.Join(", ", link.AllowedDomains)}" : "";
+        return string.Create(CultureInfo.InvariantCulture, $"Grants {permission.Name}; expires {link.ExpiresAt:yyyy-MM-dd HH:mm} UTC; {uses}{domains}");
     }
 
     /// <summary>

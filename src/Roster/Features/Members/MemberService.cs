@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Roster.Features.Accounts;
+using Roster.Features.Audit;
 using Roster.Features.Permissions;
 using Roster.Features.Plans;
 using Roster.Features.Workspaces;
@@ -17,7 +18,7 @@ namespace Roster.Features.Members;
 /// through <see cref="AddAsync"/>; every way out or down goes through the last-Admin rule of
 /// <see cref="LockAndCheckAdminsRemainAsync"/>.
 /// </summary>
-public sealed class MemberService(RosterDbContext db, PermissionService permissions, PlanCatalog plans)
+public sealed class MemberService(RosterDbContext db, PermissionService permissions, PlanCatalog plans, AuditLog audit)
 {
     public const int SearchMaxLength = 100;
 
@@ -209,7 +210,8 @@ public sealed class MemberService(RosterDbContext db, PermissionService permissi
     }
 
     /// <summary>
-    /// Gives a member another permission of the workspace (named by name or id). Errors: <c>validation_failed</c>
+    /// Gives a member another permission of the workspace (named by name or id), with its
+    /// <c>member.permission_changed</c> entry (<c>Viewer → Admin</c>) in the same transaction. Errors: <c>validation_failed</c>
     /// (unknown permission), 404 <c>member.not_found</c>, 409 <c>member.last_admin</c> when it would leave the
     /// workspace without an Admin, also when two Admins demote each other at the same moment.
     /// </summary>
@@ -231,12 +233,24 @@ public sealed class MemberService(RosterDbContext db, PermissionService permissi
 
         await db.Memberships.Where(m => m.WorkspaceId == workspaceId && m.UserId == userId)
             .ExecuteUpdateAsync(setters => setters.SetProperty(m => m.PermissionId, permission.Id), cancellationToken);
+
+        // Read inside the transaction: the entry names the member by the email they have now.
+        var changed = await GetAsync(workspaceId, userId, cancellationToken);
+        if (target.Value.Id != permission.Id && changed.IsSuccess)
+        {
+            audit.Add(
+                actor, workspaceId, AuditActions.MemberPermissionChanged, AuditTargets.ForMember(userId, changed.Value.Email),
+                details: $"{target.Value.Name} → {permission.Name}");
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
-        return await GetAsync(workspaceId, userId, cancellationToken);
+        return changed;
     }
 
     /// <summary>
-    /// Removes a member, or (when the actor is that member) lets them leave. Access ends on their next request.
+    /// Removes a member, or (when the actor is that member) lets them leave, with its <c>member.removed</c> or
+    /// <c>member.left</c> entry in the same transaction. Access ends on their next request.
     /// Errors: 404 <c>member.not_found</c>, 409 <c>member.last_admin</c>.
     /// </summary>
     public async Task<Result<MemberSummary>> RemoveAsync(Actor actor, Guid workspaceId, Guid userId, CancellationToken cancellationToken)
@@ -262,6 +276,11 @@ public sealed class MemberService(RosterDbContext db, PermissionService permissi
 
         await db.Workspaces.Where(w => w.Id == workspaceId)
             .ExecuteUpdateAsync(setters => setters.SetProperty(w => w.MemberCount, w => w.MemberCount - 1), cancellationToken);
+        var left = actor.UserId == userId;
+        audit.Add(
+            actor, workspaceId, left ? AuditActions.MemberLeft : AuditActions.MemberRemoved, AuditTargets.ForMember(userId, before.Value.Email),
+            details: $"Held {target.Value.Name}");
+        await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return before.Value;
     }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Roster.Features.Audit;
 using Roster.Features.Plans;
 using Roster.Infrastructure.Authorization;
 using Roster.Infrastructure.Data;
@@ -7,7 +8,7 @@ using Roster.Infrastructure.Errors;
 namespace Roster.Features.Permissions;
 
 /// <summary>A workspace's permissions: the built-ins and the custom sets its Admins make (Settings > Permission Management).</summary>
-public sealed class PermissionService(RosterDbContext db, MenuCatalog menus, PlanService plans, TimeProvider time)
+public sealed class PermissionService(RosterDbContext db, MenuCatalog menus, PlanService plans, AuditLog audit, TimeProvider time)
 {
     /// <summary>
     /// The workspace's permissions in display order (built-ins first: Admin, Member, Viewer; then custom ones by
@@ -72,8 +73,9 @@ public sealed class PermissionService(RosterDbContext db, MenuCatalog menus, Pla
     }
 
     /// <summary>
-    /// Creates a custom permission. Errors: 403 <c>plan.feature_locked</c> (the plan lacks <c>custom-permissions</c>),
-    /// <c>validation_failed</c> (name, grants), 409 <c>permission.name_taken</c>.
+    /// Creates a custom permission (its <c>permission.created</c> entry in the same save). Errors: 403
+    /// <c>plan.feature_locked</c> (the plan lacks <c>custom-permissions</c>), <c>validation_failed</c> (name, grants),
+    /// 409 <c>permission.name_taken</c>.
     /// </summary>
     public async Task<Result<PermissionSummary>> CreateAsync(Actor actor, Guid workspaceId, PermissionRequest request, CancellationToken cancellationToken)
     {
@@ -92,16 +94,18 @@ public sealed class PermissionService(RosterDbContext db, MenuCatalog menus, Pla
 
         var permission = Permission.Custom(workspaceId, name!, grants!, time.GetUtcNowForStorage());
         db.Permissions.Add(permission);
+        audit.Add(actor, workspaceId, AuditActions.PermissionCreated, AuditTargets.ForPermission(permission.Id, permission.Name), details: DescribeGrants(grants!));
         return await SaveUniqueAsync(workspaceId, permission.NormalizedName, permission.Id, cancellationToken) is { } error
             ? error
             : new PermissionSummary(permission.ToSnapshot(), 0);
     }
 
     /// <summary>
-    /// Renames a custom permission and/or replaces its grants. Members hold its id, so nobody's membership changes;
-    /// their access does, on their next request. Errors: 403 <c>plan.feature_locked</c> (the plan lacks
-    /// <c>custom-permissions</c>: members keep what they hold, and deleting stays allowed), 404 <c>permission.not_found</c>,
-    /// 409 <c>permission.built_in</c>, 409 <c>permission.name_taken</c>, <c>validation_failed</c>.
+    /// Renames a custom permission and/or replaces its grants (a <c>permission.updated</c> entry in the same save,
+    /// when anything changed). Members hold its id, so nobody's membership changes; their access does, on their next
+    /// request. Errors: 403 <c>plan.feature_locked</c> (the plan lacks <c>custom-permissions</c>: members keep what
+    /// they hold, and deleting stays allowed), 404 <c>permission.not_found</c>, 409 <c>permission.built_in</c>,
+    /// 409 <c>permission.name_taken</c>, <c>validation_failed</c>.
     /// </summary>
     public async Task<Result<PermissionSummary>> UpdateAsync(Actor actor, Guid workspaceId, Guid permissionId, PermissionRequest request, CancellationToken cancellationToken)
     {
@@ -129,14 +133,23 @@ public sealed class PermissionService(RosterDbContext db, MenuCatalog menus, Pla
             return PermissionErrors.BuiltIn;
         }
 
-        if (name is not null)
+        var changes = new List<string>();
+        if (name is not null && name != permission.Name)
         {
+            changes.Add($"Renamed {permission.Name} → {name}");
             permission.Rename(name);
         }
 
-        if (grants is not null)
+        if (grants is not null && !grants.Equals(permission.Grants))
         {
+            changes.Add($"Grants: {DescribeGrants(grants)}");
             permission.ChangeGrants(grants);
+        }
+
+        if (changes.Count > 0)
+        {
+            // Written by the same save as the change; a name conflict clears both.
+            audit.Add(actor, workspaceId, AuditActions.PermissionUpdated, AuditTargets.ForPermission(permission.Id, permission.Name), details: string.Join("; ", changes));
         }
 
         if (await SaveUniqueAsync(workspaceId, permission.NormalizedName, permission.Id, cancellationToken) is { } error)
@@ -148,7 +161,7 @@ public sealed class PermissionService(RosterDbContext db, MenuCatalog menus, Pla
     }
 
     /// <summary>
-    /// Deletes a custom permission nobody holds. Links that granted it stop working (they refuse with
+    /// Deletes a custom permission nobody holds (its <c>permission.deleted</c> entry in the same save). Links that granted it stop working (they refuse with
     /// <c>invitation.permission_removed</c>). Errors: 404, 409 <c>permission.built_in</c>, 409 <c>permission.in_use</c>.
     /// </summary>
     public async Task<Result<PermissionSnapshot>> DeleteAsync(Actor actor, Guid workspaceId, Guid permissionId, CancellationToken cancellationToken)
@@ -172,6 +185,7 @@ public sealed class PermissionService(RosterDbContext db, MenuCatalog menus, Pla
         }
 
         db.Permissions.Remove(permission);
+        audit.Add(actor, workspaceId, AuditActions.PermissionDeleted, AuditTargets.ForPermission(permission.Id, permission.Name));
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -188,6 +202,16 @@ public sealed class PermissionService(RosterDbContext db, MenuCatalog menus, Pla
         }
 
         return permission.ToSnapshot();
+    }
+
+    /// <summary>A grid of grants as one line of text for the audit log: <c>billing: edit, read-only; reports: data-read</c>.</summary>
+    private static string DescribeGrants(GrantSet grants)
+    {
+        var held = grants.Entries
+            .Where(entry => entry.Value != Grants.None)
+            .Select(entry => $"{entry.Key}: {string.Join(", ", entry.Value.ToWireList())}")
+            .ToList();
+        return held.Count == 0 ? "none" : string.Join("; ", held);
     }
 
     /// <summary>Checks a grid of grants: known menus and known grant names only.</summary>

@@ -45,7 +45,7 @@ public sealed class PlanAssignment(RosterDbContext db, PlanCatalog plans, AuditL
         }
 
         workspace.ChangePlan(plan.Name);
-        audit.Add(actor, workspace.Id, AuditActions.PlanChanged, new AuditTarget("workspace", workspace.Id.ToString(), workspace.Name), details: $"{from.Name} → {plan.Name}");
+        audit.Add(actor, workspace.Id, AuditActions.PlanChanged, new AuditTarget(AuditTargets.Workspace, workspace.Id.ToString(), workspace.Name), details: $"{from.Name} → {plan.Name}");
         await db.SaveChangesAsync(cancellationToken);
         return new PlanChange(workspace.Id, workspace.Name, from, plan, workspace.MemberCount, Changed: true);
     }

@@ -47,7 +47,7 @@ public sealed class WorkspaceService(RosterDbContext db, MemberService members, 
         {
             await db.Workspaces.Where(w => w.Id == workspaceId)
                 .ExecuteUpdateAsync(setters => setters.SetProperty(w => w.Name, name), cancellationToken);
-            audit.Add(actor, workspaceId, AuditActions.WorkspaceRenamed, new AuditTarget("workspace", workspaceId.ToString(), name), details: $"{oldName} → {name}");
+            audit.Add(actor, workspaceId, AuditActions.WorkspaceRenamed, new AuditTarget(AuditTargets.Workspace, workspaceId.ToString(), name), details: $"{oldName} → {name}");
             await db.SaveChangesAsync(cancellationToken);
         }
 
@@ -83,7 +83,7 @@ public sealed class WorkspaceService(RosterDbContext db, MemberService members, 
         await db.ApiKeys.Where(k => k.WorkspaceId == workspaceId).ExecuteDeleteAsync(cancellationToken);
         await db.Permissions.Where(p => p.WorkspaceId == workspaceId).ExecuteDeleteAsync(cancellationToken);
         await db.Workspaces.Where(w => w.Id == workspaceId).ExecuteDeleteAsync(cancellationToken);
-        audit.Add(actor, workspaceId, AuditActions.WorkspaceDeleted, new AuditTarget("workspace", workspaceId.ToString(), name));
+        audit.Add(actor, workspaceId, AuditActions.WorkspaceDeleted, new AuditTarget(AuditTargets.Workspace, workspaceId.ToString(), name));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         db.ChangeTracker.Clear();
@@ -153,7 +153,7 @@ public sealed class WorkspaceService(RosterDbContext db, MemberService members, 
             : null;
     }
 
-    /// <summary>One transaction: the workspace, its built-in permissions, and its creator as Admin.</summary>
+    /// <summary>One transaction: the workspace, its built-in permissions, its creator as Admin, and its <c>workspace.created</c> entry.</summary>
     private async Task<Result<WorkspaceSummary>> CreateWithAdminAsync(Actor actor, string name, CancellationToken cancellationToken)
     {
         var userId = actor.RequiredUserId;
@@ -165,6 +165,7 @@ public sealed class WorkspaceService(RosterDbContext db, MemberService members, 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.Workspaces.Add(workspace);
         db.Permissions.AddRange(builtIns);
+        audit.Add(actor, workspace.Id, AuditActions.WorkspaceCreated, new AuditTarget(AuditTargets.Workspace, workspace.Id.ToString(), workspace.Name), at: now);
         await db.SaveChangesAsync(cancellationToken);
         var added = await members.AddAsync(actor, workspace.Id, userId, admin.Id, MembershipSource.CreatedWorkspace, invitationLinkId: null, now, cancellationToken);
         if (!added.IsSuccess)

@@ -121,6 +121,7 @@ public static class RosterHost
         builder.Services.AddScoped<PlanService>();
         builder.Services.AddScoped<MemberLimitNotices>();
         builder.Services.AddScoped<AuditLog>();
+        builder.Services.AddScoped<AuditLogReader>();
         builder.Services.AddScoped<PermissionService>();
         builder.Services.AddScoped<WorkspaceService>();
         builder.Services.AddScoped<MemberService>();
@@ -220,6 +221,7 @@ public static class RosterHost
         api.MapApiKeysApi();
         api.MapInvitationsApi();
         api.MapPlansApi();
+        api.MapAuditLogApi();
 
         // The dashboard.
         app.MapRazorPages();

@@ -13,13 +13,14 @@ public enum SettingsSection
     Permissions,
     ApiKeys,
     Plan,
+    AuditLog,
 }
 
 /// <summary>What the Settings navigation shows: the sections the person may open, and which one they are on.</summary>
 public sealed record SettingsNavigation(WorkspaceHeader Header, SettingsSection Current)
 {
     /// <summary>
-    /// Workspace, Members and Plan for everyone in it; Permission Management and API keys for those who administer it,
+    /// Workspace, Members and Plan for everyone in it; Permission Management, API keys and the Audit log for those who administer it,
     /// as the evaluator decides (through <see cref="WorkspaceHeader.IsAdmin"/>). The pages' policies guard them too.
     /// </summary>
     public IEnumerable<(SettingsSection Section, string Name, string Path)> Sections
@@ -33,6 +34,7 @@ public sealed record SettingsNavigation(WorkspaceHeader Header, SettingsSection 
             {
                 yield return (SettingsSection.Permissions, "Permission Management", $"{root}/permissions");
                 yield return (SettingsSection.ApiKeys, "API keys", $"{root}/api-keys");
+                yield return (SettingsSection.AuditLog, "Audit log", $"{root}/audit-log");
             }
 
             yield return (SettingsSection.Plan, "Plan", $"{root}/plan");
