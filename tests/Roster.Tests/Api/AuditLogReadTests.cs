@@ -195,7 +195,7 @@ public sealed class AuditLogReadTests(RosterApp app)
 
         // Every column of every entry, as stored.
         var stored = await app.QueryAsync(db => db.AuditEntries.AsNoTracking().Where(e => e.WorkspaceId == workspace.Id).ToListAsync(Cancel));
-        Assert.Equal(6, stored.Count);
+        Assert.Equal(7, stored.Count); // with the operator's plan.changed
         var everything = new StringBuilder(JsonSerializer.Serialize(stored));
         everything.Append(await admin.Client.GetStringAsync($"/api/v1/workspaces/{workspace.Id}/audit-log", Cancel));
         everything.Append(await admin.Client.GetStringAsync($"/api/v1/workspaces/{workspace.Id}/audit-log/export?format=csv", Cancel));

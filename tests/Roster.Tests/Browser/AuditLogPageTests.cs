@@ -27,7 +27,7 @@ public sealed class AuditLogPageTests(RosterApp app, BrowserFixture browser)
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Download CSV" })).ToHaveCountAsync(0);
         await Expect(Pages.Row(page, AuditActions.WorkspaceCreated)).ToContainTextAsync("Ada Audit");
 
-        // Two keys and a revocation make entries of three actions.
+        // The operator's plan change, two keys and a revocation make entries of three more actions.
         await app.SetPlanAsync(workspaceId, "Enterprise");
         await Pages.SettingsSection(page, "API keys").ClickAsync();
         foreach (var name in new[] { "reports", "flags" })
@@ -41,7 +41,8 @@ public sealed class AuditLogPageTests(RosterApp app, BrowserFixture browser)
         await Expect(Pages.Notice(page)).ToContainTextAsync("was revoked");
 
         await Pages.SettingsSection(page, "Audit log").ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Row)).ToHaveCountAsync(1 + 4);
+        await Expect(page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Row)).ToHaveCountAsync(1 + 5);
+        await Expect(Pages.Row(page, AuditActions.PlanChanged)).ToContainTextAsync("Free → Enterprise");
         await page.GetByLabel("Action", new() { Exact = true }).SelectOptionAsync(AuditActions.ApiKeyCreated);
         await page.GetByRole(AriaRole.Button, new() { Name = "Filter", Exact = true }).ClickAsync();
         await page.WaitForURLAsync($"**/settings/audit-log?*action={AuditActions.ApiKeyCreated}*");

@@ -118,7 +118,9 @@ public sealed class DisabledAccountTests(RosterApp app)
     {
         var user = await TestUsers.RegisterAsync(app);
         var other = await TestUsers.RegisterAsync(app);
-        var now = DateTimeOffset.UtcNow;
+
+        // After the real sign-ins that registering made (recorded too), so these are the newest.
+        var now = DateTimeOffset.UtcNow.AddHours(1);
         await using (var scope = app.Services.CreateAsyncScope())
         {
             var audit = scope.ServiceProvider.GetRequiredService<AuditLog>();
