@@ -60,6 +60,34 @@ public sealed class AuthorizationApiTests(RosterApp app)
     }
 
     [Fact]
+    public async Task ApiKey_AboutADisabledAccount_IsToldNothingIsAllowed_AlsoInABatch()
+    {
+        var admin = await TestUsers.RegisterAsync(app);
+        var workspace = await app.CreateWorkspaceOnPlanAsync(admin, TestPlans.Enterprise);
+        var member = await TestUsers.JoinAsync(app, admin, workspace.Id, "Member");
+        var (_, secret) = await admin.Client.CreateApiKeyAsync(workspace.Id);
+        var service = KeyClient(secret);
+        Assert.True((await AskAsync(service, workspace.Id, member.Id, "ab-test", "edit")).Allowed);
+
+        // The operator's users disable (its use case, in process; the command itself is tested in Operator/).
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var disabled = await scope.ServiceProvider.GetRequiredService<Roster.Features.Accounts.AccountStatusService>()
+                .DisableAsync(Roster.Infrastructure.Authorization.Actor.Operator, member.Email, Cancel);
+            Assert.True(disabled.IsSuccess);
+        }
+
+        Assert.Equal(new AuthorizeResponse(false, "Member", "account disabled"), await AskAsync(service, workspace.Id, member.Id, "ab-test", "edit"));
+        using var batch = await service.PostAsJsonAsync(
+            $"/api/v1/workspaces/{workspace.Id}/authorize/batch",
+            new { checks = new[] { new { userId = member.Id, menu = "crm", grant = "read-only" }, new { userId = admin.Id, menu = "crm", grant = "read-only" } } },
+            Cancel);
+        await batch.EnsureSuccessAsync();
+        var results = (await batch.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("results").EnumerateArray().Select(r => r.GetProperty("allowed").GetBoolean());
+        Assert.Equal([false, true], results);
+    }
+
+    [Fact]
     public async Task ApiKey_OfAnotherWorkspace_IsNotFound_AndAKeyCallsNothingButTheAuthorizationApi()
     {
         var admin = await TestUsers.RegisterAsync(app);

@@ -31,7 +31,9 @@ public sealed class WorkspaceLifecycleTests(RosterApp app)
     [Theory]
     [InlineData("")]
     [InlineData("   ")]
-    public async Task Rename_ToAnEmptyName_AnswersValidationProblemAndChangesNothing(string name)
+    [InlineData("Growth\r\nforged line")]
+    [InlineData("Bell\u0007")]
+    public async Task Rename_ToAnEmptyOrControlCharacterName_AnswersValidationProblemAndChangesNothing(string name)
     {
         var admin = await TestUsers.RegisterAsync(app);
         var workspace = await admin.Client.CreateWorkspaceAsync("Kept");

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Roster.Features.Audit;
@@ -89,12 +90,22 @@ public sealed class OperatorCommandTests(RosterApp app)
         Assert.True(unknownWorkspace.ExitCode == 1, unknownWorkspace.ToString());
         Assert.Contains("No workspace has the id or name", unknownWorkspace.Error, StringComparison.Ordinal);
         Assert.Equal("Free", await RecordedPlanAsync(workspace.Id));
+        using (var locked = await CreateKeyAsync(admin, workspace.Id))
+        {
+            await locked.AssertProblemAsync(System.Net.HttpStatusCode.Forbidden, "plan.feature_locked");
+        }
 
         // By name, in another case, and the plan's name in any case.
         var set = await RosterCommand.RunAsync(app, "plan", "set", workspace.Name.ToUpperInvariant(), "pro");
         Assert.True(set.ExitCode == 0, set.ToString());
         Assert.Contains("is now on the Pro plan (was Free)", set.Out, StringComparison.Ordinal);
         Assert.Equal("Pro", await RecordedPlanAsync(workspace.Id));
+
+        // Pro includes API keys: the next request may create one.
+        using (var unlocked = await CreateKeyAsync(admin, workspace.Id))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Created, unlocked.StatusCode);
+        }
 
         // By id, to the plan it is on: nothing to write. The list and the plans meanwhile.
         var runs = await Task.WhenAll(
@@ -152,4 +163,7 @@ public sealed class OperatorCommandTests(RosterApp app)
 
     private Task<string> RecordedPlanAsync(Guid workspaceId) =>
         app.QueryAsync(db => db.Workspaces.Where(w => w.Id == workspaceId).Select(w => w.Plan).SingleAsync(TestContext.Current.CancellationToken));
+
+    private static Task<HttpResponseMessage> CreateKeyAsync(TestUser admin, Guid workspaceId) =>
+        admin.Client.PostAsJsonAsync($"/api/v1/workspaces/{workspaceId}/api-keys", new { name = "flags service" }, TestContext.Current.CancellationToken);
 }

@@ -60,6 +60,9 @@ public sealed class PlanCatalogTests
     [InlineData("Retired", 4, true)]
     [InlineData("Retired", 5, false)]
     [InlineData("", 5, false)]
+    [InlineData("pro", 49, true)]
+    [InlineData("PRO", 50, false)]
+    [InlineData("enterprise", 10_000, true)]
     public void HasSeat_follows_the_recorded_plans_limit(string plan, int members, bool hasSeat)
     {
         var catalog = new PlanCatalog(ShippedConfiguration());

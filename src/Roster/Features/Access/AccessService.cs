@@ -16,12 +16,17 @@ public sealed class AccessService(RosterDbContext db, MenuCatalog menus)
 {
     public const int MaxBatch = 100;
 
-    /// <summary>One member's permission in a workspace, or null when they are not a member.</summary>
-    private static readonly CompiledQuery<Func<RosterDbContext, Guid, Guid, CancellationToken, Task<PermissionSnapshot?>>> MemberPermission = new(() =>
+    /// <summary>
+    /// One member's permission in a workspace and whether the operator disabled their account, or null when they are
+    /// not a member.
+    /// </summary>
+    private static readonly CompiledQuery<Func<RosterDbContext, Guid, Guid, CancellationToken, Task<HeldPermission?>>> MemberPermission = new(() =>
         EF.CompileAsyncQuery((RosterDbContext db, Guid workspaceId, Guid userId, CancellationToken cancellationToken) =>
             db.Memberships
                 .Where(m => m.WorkspaceId == workspaceId && m.UserId == userId)
-                .Join(db.Permissions, m => m.PermissionId, p => p.Id, (m, p) => new PermissionSnapshot(p.Id, p.Name, p.Kind, p.Grants))
+                .Join(db.Permissions, m => m.PermissionId, p => p.Id, (m, p) => new { m.UserId, p })
+                .Join(db.Users, x => x.UserId, u => u.Id, (x, u) => new HeldPermission(
+                    new PermissionSnapshot(x.p.Id, x.p.Name, x.p.Kind, x.p.Grants), u.DisabledAt != null))
                 .SingleOrDefault()));
 
     /// <summary>Checks one question; field errors are prefixed (<c>checks[3].menu</c> in a batch).</summary>
@@ -58,13 +63,15 @@ public sealed class AccessService(RosterDbContext db, MenuCatalog menus)
 
     /// <summary>
     /// Answers questions about members of the workspace, in order. <paramref name="known"/> holds permissions the
-    /// request already read (the caller's own membership), which are not read again.
+    /// request already read (the caller's own membership, of an account that is signed in and so not disabled), which
+    /// are not read again. A member whose account the operator disabled is allowed nothing (reason
+    /// "account disabled"): the dashboard's other services must not let them in either.
     /// </summary>
     public async Task<IReadOnlyList<AccessDecision>> DecideAsync(
         Guid workspaceId, IReadOnlyList<AccessQuestion> questions, IReadOnlyDictionary<Guid, PermissionSnapshot> known, CancellationToken cancellationToken)
     {
         var missing = questions.Select(q => q.UserId).Where(id => !known.ContainsKey(id)).Distinct().ToList();
-        var held = new Dictionary<Guid, PermissionSnapshot>(known);
+        var held = known.ToDictionary(entry => entry.Key, entry => new HeldPermission(entry.Value, Disabled: false));
         if (missing is [var userId])
         {
             // The usual question is about one person: a compiled query by the membership's key. (A list parameter
@@ -78,15 +85,23 @@ public sealed class AccessService(RosterDbContext db, MenuCatalog menus)
         {
             var rows = await db.Memberships.AsNoTracking()
                 .Where(m => m.WorkspaceId == workspaceId && missing.Contains(m.UserId))
-                .Join(db.Permissions, m => m.PermissionId, p => p.Id, (m, p) => new { m.UserId, Permission = new PermissionSnapshot(p.Id, p.Name, p.Kind, p.Grants) })
+                .Join(db.Permissions, m => m.PermissionId, p => p.Id, (m, p) => new { m.UserId, p })
+                .Join(db.Users, x => x.UserId, u => u.Id, (x, u) => new
+                {
+                    x.UserId,
+                    Held = new HeldPermission(new PermissionSnapshot(x.p.Id, x.p.Name, x.p.Kind, x.p.Grants), u.DisabledAt != null),
+                })
                 .ToListAsync(cancellationToken);
             foreach (var row in rows)
             {
-                held[row.UserId] = row.Permission;
+                held[row.UserId] = row.Held;
             }
         }
 
-        return questions.Select(q => PermissionEvaluator.Decide(held.GetValueOrDefault(q.UserId), q.Menu, q.Grant)).ToList();
+        return questions.Select(q => held.GetValueOrDefault(q.UserId) is { Disabled: true } disabled
+                ? new AccessDecision(false, disabled.Permission.Name, "account disabled")
+                : PermissionEvaluator.Decide(held.GetValueOrDefault(q.UserId)?.Permission, q.Menu, q.Grant))
+            .ToList();
     }
 
     /// <summary>A member's grants on every menu, for <c>GET .../access</c> and the dashboard.</summary>
@@ -97,6 +112,8 @@ public sealed class AccessService(RosterDbContext db, MenuCatalog menus)
         PermissionEvaluator.GrantsOnEveryMenu(permission, menus)
             .Select(entry => new MenuAccessResponse(entry.Menu.Key, entry.Menu.Name, entry.Grants.ToWireList()))
             .ToList());
+
+    private sealed record HeldPermission(PermissionSnapshot Permission, bool Disabled);
 
     public static Error TooMany { get; } = Error.Validation("checks", $"Ask at most {MaxBatch} questions at once.");
 }

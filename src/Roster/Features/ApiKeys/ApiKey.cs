@@ -48,13 +48,4 @@ public sealed class ApiKey
 
     public string Fingerprint => SecretToken.Fingerprint(SecretHash);
 
-    /// <summary>Revoking is immediate and final; revoking twice keeps the first record.</summary>
-    public void Revoke(Guid byUserId, DateTimeOffset at)
-    {
-        if (RevokedAt is null)
-        {
-            RevokedAt = at;
-            RevokedByUserId = byUserId;
-        }
-    }
 }

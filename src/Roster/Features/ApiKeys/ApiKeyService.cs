@@ -84,20 +84,27 @@ public sealed class ApiKeyService(RosterDbContext db, PlanService plans, AuditLo
     /// <summary>Revokes a key at once (its <c>api_key.revoked</c> entry in the same save): its next request is refused. Errors: 404 <c>api_key.not_found</c>.</summary>
     public async Task<Result<ApiKey>> RevokeAsync(Actor actor, Guid workspaceId, Guid keyId, CancellationToken cancellationToken)
     {
-        var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.WorkspaceId == workspaceId && k.Id == keyId, cancellationToken);
+        // A conditional update: of two revocations at once, one changes the row and writes the entry, the other neither.
+        var now = time.GetUtcNowForStorage();
+        var byUserId = actor.RequiredUserId;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var revoked = await db.ApiKeys.Where(k => k.WorkspaceId == workspaceId && k.Id == keyId && k.RevokedAt == null)
+            .ExecuteUpdateAsync(
+                setters => setters.SetProperty(k => k.RevokedAt, (DateTimeOffset?)now).SetProperty(k => k.RevokedByUserId, (Guid?)byUserId),
+                cancellationToken);
+        var key = await db.ApiKeys.AsNoTracking().SingleOrDefaultAsync(k => k.WorkspaceId == workspaceId && k.Id == keyId, cancellationToken);
         if (key is null)
         {
             return ApiKeyErrors.NotFound;
         }
 
-        if (key.RevokedAt is null)
+        if (revoked == 1)
         {
-            // Revoking a revoked key changes nothing, so it writes no entry either.
-            key.Revoke(actor.RequiredUserId, time.GetUtcNowForStorage());
-            audit.Add(actor, workspaceId, AuditActions.ApiKeyRevoked, AuditTargets.ForApiKey(key.Id, key.Name, key.Fingerprint), at: key.RevokedAt);
+            audit.Add(actor, workspaceId, AuditActions.ApiKeyRevoked, AuditTargets.ForApiKey(key.Id, key.Name, key.Fingerprint), at: now);
             await db.SaveChangesAsync(cancellationToken);
         }
 
+        await transaction.CommitAsync(cancellationToken);
         return key;
     }
 

@@ -100,8 +100,9 @@ public sealed class AuditExportResult(IAsyncEnumerable<AuditItem> items, AuditEx
 }
 
 /// <summary>
-/// One CSV cell (RFC 4180), safe to open in a spreadsheet: a cell with a comma, a quote, CR or LF is quoted with
-/// its quotes doubled, so a name cannot end a row or start a cell; a cell that starts with <c>=</c>, <c>+</c>,
+/// One CSV cell (RFC 4180), safe to open in a spreadsheet: every non-empty cell is quoted, with its quotes doubled, so
+/// a name cannot end a row or start a cell, whatever separator the spreadsheet splits on (a comma, or the semicolon or
+/// tab of many locales' imports); a cell that starts with <c>=</c>, <c>+</c>,
 /// <c>-</c>, <c>@</c>, a tab or CR gets a leading <c>'</c>, so a spreadsheet shows it as text instead of running it
 /// as a formula; any other control character (and the Unicode line and paragraph separators, which some readers
 /// take as line breaks) becomes U+FFFD.
@@ -121,20 +122,14 @@ public static class CsvCell
             text.Append('\'');
         }
 
-        var quote = false;
         foreach (var c in value)
         {
             switch (c)
             {
                 case '"':
                     text.Append("\"\"");
-                    quote = true;
                     break;
-                case ',' or '\r' or '\n':
-                    text.Append(c);
-                    quote = true;
-                    break;
-                case '\t':
+                case '\r' or '\n' or '\t':
                     text.Append(c);
                     break;
                 case '\u2028' or '\u2029' or '\u0085':
@@ -146,6 +141,6 @@ public static class CsvCell
             }
         }
 
-        return quote ? $"\"{text}\"" : text.ToString();
+        return $"\"{text}\"";
     }
 }

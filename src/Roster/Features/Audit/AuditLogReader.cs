@@ -42,8 +42,8 @@ public sealed record AuditItem(
     string? Reason,
     string? Details);
 
-/// <summary>One sign-in event of an account (UTC time, client address, what happened).</summary>
-public sealed record SignInEvent(DateTimeOffset OccurredAt, string? ClientAddress, string Action);
+/// <summary>One event of an account (UTC time, client address, what happened: an action and, for a refusal, its reason code).</summary>
+public sealed record SignInEvent(DateTimeOffset OccurredAt, string? ClientAddress, string Action, string? Reason);
 
 /// <summary>Reads the audit log: a workspace's entries (paged or streamed for export) and an account's sign-ins.</summary>
 public sealed class AuditLogReader(RosterDbContext db, PlanCatalog plans)
@@ -167,7 +167,7 @@ public sealed class AuditLogReader(RosterDbContext db, PlanCatalog plans)
             .Where(e => e.AccountId == userId && AuditActions.Account.Contains(e.Action))
             .OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Id)
             .Take(count)
-            .Select(e => new SignInEvent(e.OccurredAt, e.ClientAddress, e.Action))
+            .Select(e => new SignInEvent(e.OccurredAt, e.ClientAddress, e.Action, e.Reason))
             .ToListAsync(cancellationToken);
 
     private IQueryable<AuditEntry> Filtered(Guid workspaceId, AuditFilter filter)
@@ -232,7 +232,9 @@ public sealed class AuditLogReader(RosterDbContext db, PlanCatalog plans)
         if (text.Length <= 40 && DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
         {
             var start = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-            return endOfDay ? start.AddDays(1) : start;
+
+            // The last day the calendar has ends after every entry: no upper bound.
+            return !endOfDay ? start : day == DateOnly.MaxValue ? null : start.AddDays(1);
         }
 
         if (text.Length <= 40 && DateTimeOffset.TryParse(
@@ -240,7 +242,7 @@ public sealed class AuditLogReader(RosterDbContext db, PlanCatalog plans)
             && text.Contains('T', StringComparison.OrdinalIgnoreCase))
         {
             // An instant: "to" includes it (one microsecond on: the finest time either database stores).
-            return endOfDay ? instant.AddMicroseconds(1) : instant;
+            return !endOfDay ? instant : instant >= DateTimeOffset.MaxValue.AddMicroseconds(-1) ? null : instant.AddMicroseconds(1);
         }
 
         fields[field] = ["Give an ISO 8601 date (2026-11-29) or time (2026-11-29T14:30:00Z)."];

@@ -87,15 +87,6 @@ public sealed class InvitationLink
         return AllowedDomainList.Contains(domain, StringComparer.Ordinal);
     }
 
-    /// <summary>Revoking is immediate and final; revoking twice keeps the first record.</summary>
-    public void Revoke(Guid byUserId, DateTimeOffset at)
-    {
-        if (RevokedAt is null)
-        {
-            RevokedAt = at;
-            RevokedByUserId = byUserId;
-        }
-    }
 }
 
 public enum InvitationLinkStatus

@@ -137,20 +137,27 @@ public sealed partial class InvitationService(
     /// <summary>Revokes a link (its <c>invitation_link.revoked</c> entry in the same save). Errors: 404 <c>invitation.link_not_found</c>.</summary>
     public async Task<Result<InvitationLink>> RevokeLinkAsync(Actor actor, Guid workspaceId, Guid linkId, CancellationToken cancellationToken)
     {
-        var link = await db.InvitationLinks.SingleOrDefaultAsync(l => l.Id == linkId && l.WorkspaceId == workspaceId, cancellationToken);
+        // A conditional update: of two revocations at once, one changes the row and writes the entry, the other neither.
+        var now = time.GetUtcNowForStorage();
+        var byUserId = actor.RequiredUserId;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var revoked = await db.InvitationLinks.Where(l => l.Id == linkId && l.WorkspaceId == workspaceId && l.RevokedAt == null)
+            .ExecuteUpdateAsync(
+                setters => setters.SetProperty(l => l.RevokedAt, (DateTimeOffset?)now).SetProperty(l => l.RevokedByUserId, (Guid?)byUserId),
+                cancellationToken);
+        var link = await db.InvitationLinks.AsNoTracking().SingleOrDefaultAsync(l => l.Id == linkId && l.WorkspaceId == workspaceId, cancellationToken);
         if (link is null)
         {
             return InvitationErrors.LinkNotFound;
         }
 
-        if (link.RevokedAt is null)
+        if (revoked == 1)
         {
-            // Revoking a revoked link changes nothing, so it writes no entry either.
-            link.Revoke(actor.RequiredUserId, time.GetUtcNowForStorage());
-            audit.Add(actor, workspaceId, AuditActions.InvitationLinkRevoked, AuditTargets.ForLink(link.Id, link.Fingerprint), at: link.RevokedAt);
+            audit.Add(actor, workspaceId, AuditActions.InvitationLinkRevoked, AuditTargets.ForLink(link.Id, link.Fingerprint), at: now);
             await db.SaveChangesAsync(cancellationToken);
         }
 
+        await transaction.CommitAsync(cancellationToken);
         return link;
     }
 

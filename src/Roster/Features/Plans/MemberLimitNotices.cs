@@ -11,8 +11,8 @@ namespace Roster.Features.Plans;
 /// Tells a workspace's Admins by email that someone could not join because the plan is full, at most once a day per
 /// workspace (SPEC section 6), on any number of instances.
 /// </summary>
-public sealed partial class MemberLimitNotices(
-    RosterDbContext db, PlanCatalog plans, IMailer mailer, PublicUrls urls, TimeProvider time, ILogger<MemberLimitNotices> logger)
+public sealed class MemberLimitNotices(
+    RosterDbContext db, PlanCatalog plans, OutgoingEmail emails, PublicUrls urls, TimeProvider time)
 {
     /// <summary>At most one notice per workspace in this time.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromDays(1);
@@ -21,9 +21,10 @@ public sealed partial class MemberLimitNotices(
     /// Called after an accept was refused with <c>plan.member_limit_reached</c> (after its transaction rolled back).
     /// A conditional update on <c>Workspace.MemberLimitNoticeSentAt</c> (never sent, or more than a day ago) decides:
     /// one caller wins it, and only the winner emails every Admin of the workspace. The email names the workspace, its
-    /// plan and the person who could not join; it carries no token. Failing to send is logged, never thrown: the
-    /// refusal the person sees does not depend on it. Returns how many Admins were emailed (0 when another refusal
-    /// already told them within the day).
+    /// plan and the person who could not join; it carries no token. The messages are queued (<see cref="OutgoingEmail"/>),
+    /// so the refused request never waits on the mail server, and once the day's notice is claimed its reads no longer
+    /// follow the request's cancellation (a client that hangs up does not lose the Admins their notice). Returns how many
+    /// Admins were queued a message (0 when another refusal already told them within the day).
     /// </summary>
     public async Task<int> NotifyAsync(Guid workspaceId, Guid refusedUserId, CancellationToken cancellationToken)
     {
@@ -37,6 +38,8 @@ public sealed partial class MemberLimitNotices(
             return 0;
         }
 
+        // The day's notice is ours: from here on, finish whatever the client does.
+        cancellationToken = CancellationToken.None;
         var workspace = await db.Workspaces.AsNoTracking().Where(w => w.Id == workspaceId)
             .Select(w => new { w.Name, w.Plan, w.MemberCount })
             .SingleAsync(cancellationToken);
@@ -61,24 +64,15 @@ public sealed partial class MemberLimitNotices(
             + $"Roster sends this notice at most once a day.";
         var link = urls.Absolute($"/w/{workspaceId}/settings/plan");
         var html = $"<p>{HtmlEncoder.Default.Encode(text)}</p><p><a href=\"{HtmlEncoder.Default.Encode(link)}\">See the plans</a></p>";
-        var sent = 0;
+        var queued = 0;
         foreach (var email in admins)
         {
-            try
+            if (emails.Enqueue(new EmailMessage(email!, subject, $"{text}\n\nSee the plans: {link}\n", html)))
             {
-                await mailer.SendAsync(new EmailMessage(email!, subject, $"{text}\n\nSee the plans: {link}\n", html), cancellationToken);
-                sent++;
-            }
-            catch (Exception exception) when (exception is IOException or InvalidOperationException or FormatException)
-            {
-                // The mailer logs what the SMTP server answered; this covers the outbox's disk and a malformed address.
-                LogNotSent(workspaceId, exception.Message);
+                queued++;
             }
         }
 
-        return sent;
+        return queued;
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "The member limit notice of workspace {WorkspaceId} was not sent to an Admin: {Reason}")]
-    private partial void LogNotSent(Guid workspaceId, string reason);
 }

@@ -87,13 +87,15 @@ public sealed class PlanCatalog
     private Expression<Func<Workspace, bool>> BuildHasSeat()
     {
         var workspace = Expression.Parameter(typeof(Workspace), "w");
-        var plan = Expression.Property(workspace, nameof(Workspace.Plan));
+        // Compared in lower case, as Find and Of compare ignoring case: a plan recorded as "Pro" stays on Pro when the
+        // configuration spells it "PRO". (lower() of one row found by its key: no index is needed on it.)
+        var plan = Expression.Call(Expression.Property(workspace, nameof(Workspace.Plan)), typeof(string).GetMethod(nameof(string.ToLower), Type.EmptyTypes)!);
         var members = Expression.Property(workspace, nameof(Workspace.MemberCount));
         Expression Below(int limit) => Expression.LessThan(members, Expression.Constant(limit));
-        Expression Is(string name) => Expression.Equal(plan, Expression.Constant(name));
+        Expression Is(string name) => Expression.Equal(plan, Expression.Constant(name.ToLowerInvariant()));
 
         // (Plan = 'Free' AND MemberCount < 5) OR (Plan = 'Pro' AND MemberCount < 50) OR Plan = 'Enterprise'
-        // OR (Plan NOT IN (...) AND <the default plan's rule>). Names are stored as configured (see Of/Find).
+        // OR (Plan NOT IN (...) AND <the default plan's rule>).
         Expression? any = null;
         foreach (var p in All)
         {
@@ -101,7 +103,7 @@ public sealed class PlanCatalog
             any = any is null ? rule : Expression.OrElse(any, rule);
         }
 
-        Expression unknown = All.Select(p => (Expression)Expression.NotEqual(plan, Expression.Constant(p.Name)))
+        Expression unknown = All.Select(p => (Expression)Expression.NotEqual(plan, Expression.Constant(p.Name.ToLowerInvariant())))
             .Aggregate(Expression.AndAlso);
         var fallback = Default.MemberLimit is { } defaultLimit ? Expression.AndAlso(unknown, Below(defaultLimit)) : unknown;
         return Expression.Lambda<Func<Workspace, bool>>(Expression.OrElse(any!, fallback), workspace);

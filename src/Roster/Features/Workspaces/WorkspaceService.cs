@@ -37,6 +37,10 @@ public sealed class WorkspaceService(RosterDbContext db, MemberService members, 
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+
+        // Locks the row first (a no-op update), so of two renames at once each records the name it really replaced.
+        await db.Workspaces.Where(w => w.Id == workspaceId)
+            .ExecuteUpdateAsync(setters => setters.SetProperty(w => w.Name, w => w.Name), cancellationToken);
         var oldName = await db.Workspaces.Where(w => w.Id == workspaceId).Select(w => w.Name).SingleOrDefaultAsync(cancellationToken);
         if (oldName is null)
         {
@@ -68,10 +72,13 @@ public sealed class WorkspaceService(RosterDbContext db, MemberService members, 
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
 
-        // Locks the row first (a no-op update), so a join that commits meanwhile cannot leave a membership behind.
-        var name = await db.Workspaces.Where(w => w.Id == workspaceId).Select(w => w.Name).SingleOrDefaultAsync(cancellationToken);
+        // Locks the workspace's links, then its row (no-op updates), in the order an accept takes them (link, then
+        // workspace), so the two never deadlock; a join that commits meanwhile cannot leave a membership behind.
+        await db.InvitationLinks.Where(l => l.WorkspaceId == workspaceId)
+            .ExecuteUpdateAsync(setters => setters.SetProperty(l => l.Uses, l => l.Uses), cancellationToken);
         var locked = await db.Workspaces.Where(w => w.Id == workspaceId)
             .ExecuteUpdateAsync(setters => setters.SetProperty(w => w.MemberCount, w => w.MemberCount), cancellationToken);
+        var name = await db.Workspaces.Where(w => w.Id == workspaceId).Select(w => w.Name).SingleOrDefaultAsync(cancellationToken);
         if (name is null || locked == 0)
         {
             return MemberErrors.WorkspaceGone;
@@ -150,6 +157,8 @@ public sealed class WorkspaceService(RosterDbContext db, MemberService members, 
         name = (input ?? "").Trim();
         return name.Length == 0 || name.Length > Workspace.NameMaxLength
             ? Error.Validation("name", $"Give the workspace a name of 1 to {Workspace.NameMaxLength} characters.")
+            : name.Any(char.IsControl)
+            ? Error.Validation("name", "A workspace's name is one line of text, without control characters.")
             : null;
     }
 

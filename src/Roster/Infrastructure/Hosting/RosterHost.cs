@@ -115,6 +115,10 @@ public static class RosterHost
             builder.Services.AddSingleton<IMailer, SmtpMailer>();
         }
 
+        // Notices no request waits for are sent after the response, by a background sender.
+        builder.Services.AddSingleton<OutgoingEmail>();
+        builder.Services.AddHostedService<OutgoingEmailSender>();
+
         // Features.
         builder.Services.AddSingleton<MenuCatalog>();
         builder.Services.AddSingleton<PlanCatalog>();

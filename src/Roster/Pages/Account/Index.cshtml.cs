@@ -34,10 +34,15 @@ public sealed class IndexModel(UserManager<User> users, AuditLogReader reader) :
         return Page();
     }
 
-    public static string Describe(SignInEvent signIn) => signIn.Action switch
+    /// <summary>What an account event says to its owner; each action (and a refused sign-in's reason) its own words.</summary>
+    public static string Describe(SignInEvent signIn) => (signIn.Action, signIn.Reason) switch
     {
-        AuditActions.SignInSucceeded => "Signed in",
-        AuditActions.SignInLockedOut => "Locked out after too many failed attempts",
-        _ => "Failed: wrong password",
+        (AuditActions.SignInSucceeded, _) => "Signed in",
+        (AuditActions.SignInLockedOut, _) => "Locked out after too many failed attempts",
+        (AuditActions.SignInFailed, "auth.account_disabled") => "Refused: the account is disabled",
+        (AuditActions.SignInFailed, _) => "Failed: wrong password",
+        (AuditActions.AccountDisabled, _) => "Account disabled by the operator",
+        (AuditActions.AccountEnabled, _) => "Account enabled by the operator",
+        _ => signIn.Action,
     };
 }
