@@ -103,6 +103,24 @@ public sealed class PlansApiTests(RosterApp app)
         await update.AssertProblemAsync(HttpStatusCode.Forbidden, "plan.feature_locked");
         Assert.Equal("Analyst", (await ApiClient.GetAsync<Roster.Features.Permissions.PermissionResponse>(admin.Client, $"/api/v1/workspaces/{workspace.Id}/permissions/{kept.Id}")).Name);
         Assert.Equal("Analyst", (await admin.Client.ListMembersAsync(workspace.Id)).Single(m => m.UserId == analyst.Id).Permission);
+
+        // Giving a custom permission to someone new is using the feature too: by a link or by a change of permission.
+        var viewer = await TestUsers.JoinAsync(app, admin, workspace.Id, "Viewer");
+        using (var link = await admin.Client.PostAsJsonAsync($"/api/v1/workspaces/{workspace.Id}/invitation-links", new { permission = "Analyst" }, Cancel))
+        {
+            await link.AssertProblemAsync(HttpStatusCode.Forbidden, "plan.feature_locked");
+        }
+
+        using (var changed = await admin.Client.ChangePermissionAsync(workspace.Id, viewer.Id, "Spare"))
+        {
+            await changed.AssertProblemAsync(HttpStatusCode.Forbidden, "plan.feature_locked");
+        }
+
+        using (var builtIn = await admin.Client.ChangePermissionAsync(workspace.Id, viewer.Id, "Member"))
+        {
+            await builtIn.EnsureSuccessAsync();
+        }
+
         using var deleted = await admin.Client.DeleteAsync(new Uri($"/api/v1/workspaces/{workspace.Id}/permissions/{spare.Id}", UriKind.Relative), Cancel);
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
 
@@ -113,6 +131,7 @@ public sealed class PlansApiTests(RosterApp app)
             $"/api/v1/workspaces/{workspace.Id}/permissions/{kept.Id}", new { name = "Renamed" }, Cancel);
         Assert.Equal(HttpStatusCode.Created, createdAfter.StatusCode);
         Assert.Equal(HttpStatusCode.OK, updatedAfter.StatusCode);
+        await admin.Client.CreateLinkAsync(workspace.Id, "Renamed");
     }
 
     [Fact]

@@ -43,6 +43,7 @@ public sealed partial class InvitationService(
     MemberService members,
     PermissionService permissions,
     PlanCatalog plans,
+    PlanService planService,
     MemberLimitNotices memberLimitNotices,
     AuditLog audit,
     TimeProvider time,
@@ -52,8 +53,9 @@ public sealed partial class InvitationService(
     public const int MaxAllowedDomains = 20;
 
     /// <summary>
-    /// Creates a link, with its <c>invitation_link.created</c> entry in the same save. Errors: <c>validation_failed</c> on <c>permission</c> (not one of the workspace's),
-    /// <c>expiresInDays</c>, <c>maxUses</c>, <c>allowedDomains</c>.
+    /// Creates a link, with its <c>invitation_link.created</c> entry in the same save. Errors: <c>validation_failed</c>
+    /// on <c>permission</c> (not one of the workspace's), <c>expiresInDays</c>, <c>maxUses</c>, <c>allowedDomains</c>;
+    /// 403 <c>plan.feature_locked</c> for a custom permission on a plan without custom permissions.
     /// </summary>
     public async Task<Result<CreatedInvitationLink>> CreateLinkAsync(
         Actor actor, Guid workspaceId, CreateInvitationLinkRequest request, CancellationToken cancellationToken)
@@ -86,6 +88,13 @@ public sealed partial class InvitationService(
         if (fields.Count > 0)
         {
             return Error.Validation(fields);
+        }
+
+        // A link granting a custom permission uses the feature: not on a plan without it.
+        if (permission!.Kind == PermissionKind.Custom
+            && await planService.RequireAsync(workspaceId, PlanFeature.CustomPermissions, cancellationToken) is { } locked)
+        {
+            return locked;
         }
 
         // A link that hands over administration works once unless the Admin asks otherwise.

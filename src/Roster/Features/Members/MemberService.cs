@@ -18,7 +18,7 @@ namespace Roster.Features.Members;
 /// through <see cref="AddAsync"/>; every way out or down goes through the last-Admin rule of
 /// <see cref="LockAndCheckAdminsRemainAsync"/>.
 /// </summary>
-public sealed class MemberService(RosterDbContext db, PermissionService permissions, PlanCatalog plans, AuditLog audit)
+public sealed class MemberService(RosterDbContext db, PermissionService permissions, PlanCatalog plans, PlanService planService, AuditLog audit)
 {
     public const int SearchMaxLength = 100;
 
@@ -212,7 +212,8 @@ public sealed class MemberService(RosterDbContext db, PermissionService permissi
     /// <summary>
     /// Gives a member another permission of the workspace (named by name or id), with its
     /// <c>member.permission_changed</c> entry (<c>Viewer → Admin</c>) in the same transaction. Errors: <c>validation_failed</c>
-    /// (unknown permission), 404 <c>member.not_found</c>, 409 <c>member.last_admin</c> when it would leave the
+    /// (unknown permission), 403 <c>plan.feature_locked</c> (a custom permission on a plan without custom permissions),
+    /// 404 <c>member.not_found</c>, 409 <c>member.last_admin</c> when it would leave the
     /// workspace without an Admin, also when two Admins demote each other at the same moment.
     /// </summary>
     public async Task<Result<MemberSummary>> ChangePermissionAsync(
@@ -222,6 +223,13 @@ public sealed class MemberService(RosterDbContext db, PermissionService permissi
         if (permission is null)
         {
             return PermissionErrors.Unknown("permission");
+        }
+
+        // Giving someone a custom permission uses the feature: not on a plan without it (those who hold one keep it).
+        if (permission.Kind == PermissionKind.Custom
+            && await planService.RequireAsync(workspaceId, PlanFeature.CustomPermissions, cancellationToken) is { } locked)
+        {
+            return locked;
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
