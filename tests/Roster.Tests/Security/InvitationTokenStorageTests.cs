@@ -66,12 +66,27 @@ public sealed class InvitationTokenStorageTests(RosterApp app)
             var tokenBytes = Encoding.UTF8.GetBytes(token);
             foreach (var file in Directory.GetFiles(app.DataFolder, "roster.db*"))
             {
-                await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                using var copy = new MemoryStream();
-                await stream.CopyToAsync(copy, TestContext.Current.CancellationToken);
-                Assert.True(copy.ToArray().AsSpan().IndexOf(tokenBytes) < 0, $"{Path.GetFileName(file)} holds the token.");
+                var bytes = await ReadInAnotherProcessAsync(file);
+                Assert.True(bytes.AsSpan().IndexOf(tokenBytes) < 0, $"{Path.GetFileName(file)} holds the token.");
             }
         }
+    }
+
+    /// <summary>
+    /// The bytes of a database file, read by <c>cat</c> in a process of its own. Opening and closing the file in this
+    /// process would drop every POSIX lock SQLite holds on it here (locks are per process and file, and any close ends
+    /// them), and another process's connection could then checkpoint and remove the write-ahead log under the app.
+    /// </summary>
+    private static async Task<byte[]> ReadInAnotherProcessAsync(string file)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("cat") { RedirectStandardOutput = true, UseShellExecute = false };
+        start.ArgumentList.Add(file);
+        using var process = System.Diagnostics.Process.Start(start) ?? throw new InvalidOperationException("cat did not start.");
+        using var copy = new MemoryStream();
+        await process.StandardOutput.BaseStream.CopyToAsync(copy, TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(0, process.ExitCode);
+        return copy.ToArray();
     }
 
     /// <summary>Every column of the link's row as text, read with plain SQL so no mapping hides a column.</summary>
