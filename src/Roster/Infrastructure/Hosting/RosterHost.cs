@@ -58,7 +58,8 @@ public static class RosterHost
             })
             .AddPasswordValidator<CommonPasswordValidator>()
             .AddSignInManager<RosterSignInManager>()
-            .AddEntityFrameworkStores<RosterDbContext>();
+            .AddEntityFrameworkStores<RosterDbContext>()
+            .AddUserStore<RosterUserStore>();
         builder.Services.AddAuthentication()
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyPrincipal.Scheme, null)
             .AddPolicyScheme(RosterAuthentication.Scheme, null, scheme => scheme.ForwardDefaultSelector = context =>
@@ -139,7 +140,7 @@ public static class RosterHost
         builder.Services.AddHttpContextAccessor();
 
         // Web: pages, antiforgery, problem+json, rate limits, OpenAPI.
-        builder.Services.AddRazorPages();
+        builder.Services.AddRazorPages(pages => pages.Conventions.ConfigureFilter(new PageHandlerGuard()));
         builder.Services.AddAntiforgery(options =>
         {
             options.Cookie.Name = CookieNames.Antiforgery;
@@ -166,6 +167,7 @@ public static class RosterHost
             }
         });
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.AddExceptionHandler<ConcurrencyConflictExceptionHandler>();
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         builder.Services.AddRosterRateLimits();
         builder.Services.AddOpenApi();
@@ -195,7 +197,7 @@ public static class RosterHost
         });
         app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"), pages =>
         {
-            pages.UseExceptionHandler("/error/500");
+            pages.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandlingPath = "/error/500", StatusCodeSelector = ConcurrencyConflicts.StatusCodeFor });
             pages.UseStatusCodePagesWithReExecute("/error/{0}");
         });
 
