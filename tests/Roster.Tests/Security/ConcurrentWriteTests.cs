@@ -51,6 +51,40 @@ public sealed class ConcurrentWriteTests(RosterApp app)
         Assert.Equal(created.Order().ToList(), workspaces);
     }
 
+    [Fact]
+    public async Task Permission_EditedTwiceAndDeletedTwiceAtOnce_OneDeleteWinsAndNothingAnswersServerError()
+    {
+        var admin = await TestUsers.RegisterAsync(app);
+        var workspace = await app.CreateWorkspaceOnPlanAsync(admin, TestPlans.Enterprise);
+        var failures = new List<string>();
+
+        for (var round = 0; round < 16; round++)
+        {
+            var permission = await admin.Client.CreatePermissionAsync(workspace.Id, $"Analyst {round}", PermissionApi.OnEveryMenu("read-only"));
+            var path = $"/api/v1/workspaces/{workspace.Id}/permissions/{permission.Id}";
+            var edits = Enumerable.Range(0, 2).Select(edit => SendAsync(HttpMethod.Patch, path, JsonContent.Create(new { name = $"Reviewer {round}.{edit}" })));
+            var deletes = Enumerable.Range(0, 2).Select(_ => SendAsync(HttpMethod.Delete, path, content: null));
+            var answers = await Task.WhenAll(edits.Concat(deletes));
+
+            failures.AddRange(answers.Take(2).Where(answer => answer.Status is not (HttpStatusCode.OK or HttpStatusCode.NotFound))
+                .Select(answer => $"round {round}: an edit answered {(int)answer.Status}: {answer.Body}"));
+            var deleted = answers.Skip(2).Select(answer => answer.Status).Order().ToList();
+            if (!deleted.SequenceEqual([HttpStatusCode.NoContent, HttpStatusCode.NotFound]))
+            {
+                failures.Add($"round {round}: the deletes answered {string.Join(", ", answers.Skip(2).Select(answer => $"{(int)answer.Status} {answer.Body}"))}");
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+
+        async Task<(HttpStatusCode Status, string Body)> SendAsync(HttpMethod method, string path, HttpContent? content)
+        {
+            using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = content };
+            using var response = await admin.Client.SendAsync(request, TestContext.Current.CancellationToken);
+            return (response.StatusCode, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        }
+    }
+
     private static async Task<Answer> CreateWorkspaceAsync(TestUser user, string name)
     {
         using var response = await user.Client.PostAsJsonAsync("/api/v1/workspaces", new { name }, TestContext.Current.CancellationToken);
