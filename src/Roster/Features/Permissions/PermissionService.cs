@@ -122,7 +122,14 @@ public sealed class PermissionService(RosterDbContext db, MenuCatalog menus, Pla
             return Error.Validation(fields);
         }
 
-        var permission = await db.Permissions.SingleOrDefaultAsync(p => p.WorkspaceId == workspaceId && p.Id == permissionId, cancellationToken);
+        // Locks the row first (a no-op update), so of two edits at once the second reads what the first wrote (its entry
+        // names the name it really replaced), and a delete meanwhile is seen here as "not found", not as a lost update.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var rowLocked = await db.Permissions.Where(p => p.WorkspaceId == workspaceId && p.Id == permissionId)
+            .ExecuteUpdateAsync(setters => setters.SetProperty(p => p.Name, p => p.Name), cancellationToken);
+        var permission = rowLocked == 0
+            ? null
+            : await db.Permissions.SingleOrDefaultAsync(p => p.WorkspaceId == workspaceId && p.Id == permissionId, cancellationToken);
         if (permission is null)
         {
             return PermissionErrors.NotFound;
@@ -157,6 +164,7 @@ public sealed class PermissionService(RosterDbContext db, MenuCatalog menus, Pla
             return error;
         }
 
+        await transaction.CommitAsync(cancellationToken);
         return await GetAsync(workspaceId, permissionId, cancellationToken);
     }
 
@@ -196,6 +204,12 @@ public sealed class PermissionService(RosterDbContext db, MenuCatalog menus, Pla
             if (await HeldAsync(permissionId, cancellationToken))
             {
                 return PermissionErrors.InUse;
+            }
+
+            if (!await db.Permissions.AnyAsync(p => p.Id == permissionId, cancellationToken))
+            {
+                // Deleted by another request meanwhile (the delete found no row): it is gone either way.
+                return PermissionErrors.NotFound;
             }
 
             throw;

@@ -32,7 +32,15 @@ public sealed class PlanAssignment(RosterDbContext db, PlanCatalog plans, AuditL
     /// </summary>
     public async Task<Result<PlanChange>> ChangeAsync(Actor actor, Guid workspaceId, Plan plan, CancellationToken cancellationToken)
     {
-        var workspace = await db.Workspaces.SingleOrDefaultAsync(w => w.Id == workspaceId, cancellationToken);
+        // Locks the row first (a no-op update) and then writes only the plan: a join, a rename or a delete at the same
+        // moment is neither overwritten nor turned into a failed save, and the entry names the plan really replaced.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var locked = await db.Workspaces.Where(w => w.Id == workspaceId)
+            .ExecuteUpdateAsync(setters => setters.SetProperty(w => w.Plan, w => w.Plan), cancellationToken);
+        var workspace = locked == 0
+            ? null
+            : await db.Workspaces.AsNoTracking().Where(w => w.Id == workspaceId)
+                .Select(w => new { w.Id, w.Name, w.Plan, w.MemberCount }).SingleOrDefaultAsync(cancellationToken);
         if (workspace is null)
         {
             return WorkspaceNotFound;
@@ -44,9 +52,11 @@ public sealed class PlanAssignment(RosterDbContext db, PlanCatalog plans, AuditL
             return new PlanChange(workspace.Id, workspace.Name, from, plan, workspace.MemberCount, Changed: false);
         }
 
-        workspace.ChangePlan(plan.Name);
+        await db.Workspaces.Where(w => w.Id == workspaceId)
+            .ExecuteUpdateAsync(setters => setters.SetProperty(w => w.Plan, plan.Name), cancellationToken);
         audit.Add(actor, workspace.Id, AuditActions.PlanChanged, new AuditTarget(AuditTargets.Workspace, workspace.Id.ToString(), workspace.Name), details: $"{from.Name} → {plan.Name}");
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return new PlanChange(workspace.Id, workspace.Name, from, plan, workspace.MemberCount, Changed: true);
     }
 }

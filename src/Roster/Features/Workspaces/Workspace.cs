@@ -45,9 +45,6 @@ public sealed class Workspace
     /// </summary>
     public DateTimeOffset? MemberLimitNoticeSentAt { get; private set; }
 
-    /// <summary>Moves the workspace to another plan (the operator's <c>plan set</c>); its limit and features follow at once.</summary>
-    public void ChangePlan(string plan) => Plan = plan;
-
     public static string DefaultNameFor(string displayName) =>
         Truncate($"{displayName}'s Workspace", NameMaxLength);
 

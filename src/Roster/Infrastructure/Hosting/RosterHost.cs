@@ -59,7 +59,8 @@ public static class RosterHost
             })
             .AddPasswordValidator<CommonPasswordValidator>()
             .AddSignInManager<RosterSignInManager>()
-            .AddEntityFrameworkStores<RosterDbContext>();
+            .AddEntityFrameworkStores<RosterDbContext>()
+            .AddUserStore<RosterUserStore>();
         builder.Services.AddAuthentication()
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyPrincipal.Scheme, null)
             .AddPolicyScheme(RosterAuthentication.Scheme, null, scheme => scheme.ForwardDefaultSelector = context =>
@@ -140,7 +141,7 @@ public static class RosterHost
         builder.Services.AddHttpContextAccessor();
 
         // Web: pages, antiforgery, problem+json, rate limits, OpenAPI.
-        builder.Services.AddRazorPages();
+        builder.Services.AddRazorPages(pages => pages.Conventions.ConfigureFilter(new PageHandlerGuard()));
         builder.Services.AddAntiforgery(options =>
         {
             options.Cookie.Name = CookieNames.Antiforgery;
@@ -168,6 +169,7 @@ public static class RosterHost
             }
         });
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.AddExceptionHandler<ConcurrencyConflictExceptionHandler>();
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         builder.Services.AddRosterRateLimits();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestBodies.ServerBytes);
@@ -208,8 +210,9 @@ public static class RosterHost
             pages.UseExceptionHandler(new ExceptionHandlerOptions
             {
                 ExceptionHandlingPath = "/error/500",
-                // A body the server refused to read (too large, cut off, malformed) is the sender's mistake, not a 500.
-                StatusCodeSelector = exception => exception is BadHttpRequestException badRequest ? badRequest.StatusCode : StatusCodes.Status500InternalServerError,
+                // A body the server refused to read (too large, cut off, malformed) is the sender's mistake, and a lost
+                // race is a conflict: their own statuses, not a 500.
+                StatusCodeSelector = exception => exception is BadHttpRequestException badRequest ? badRequest.StatusCode : ConcurrencyConflicts.StatusCodeFor(exception),
             });
             pages.UseStatusCodePagesWithReExecute("/error/{0}");
         });
