@@ -13,6 +13,7 @@ using Roster.Infrastructure.Authorization;
 using Roster.Infrastructure.Data;
 using Roster.Infrastructure.Email;
 using Roster.Infrastructure.Errors;
+using Roster.Infrastructure.Text;
 using Roster.Infrastructure.Web;
 using Roster.Operator;
 using Scalar.AspNetCore;
@@ -165,6 +166,7 @@ public static class RosterHost
                 };
             }
         });
+        builder.Services.AddStorableText();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         builder.Services.AddRosterRateLimits();
@@ -202,6 +204,7 @@ public static class RosterHost
         app.UseSecurityHeaders();
         app.UseStaticFiles();
         app.UseRouting();
+        app.UseStorableText();
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseMiddleware<BearerSecurityStampMiddleware>();
