@@ -8,9 +8,14 @@ public sealed class ErrorModel : PageModel
 {
     public int Status { get; private set; }
 
-    public void OnGet(int statusCode) => Status = statusCode;
+    public void OnGet() => Status = StatusFromRoute();
 
-    public void OnPost(int statusCode) => Status = statusCode;
+    public void OnPost() => Status = StatusFromRoute();
+
+    // Read from the route, not bound: a POST re-executed here may carry a form the server cannot read (a NUL in a
+    // URL-encoded value), and then model binding binds nothing and the page would show the generic text.
+    private int StatusFromRoute() =>
+        int.TryParse(RouteData.Values["statusCode"]?.ToString(), System.Globalization.CultureInfo.InvariantCulture, out var status) ? status : 500;
 
     public (string Title, string Text) Describe() => Status switch
     {

@@ -1,8 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Roster.Features.Permissions;
 using Roster.Features.Workspaces;
+using Roster.Infrastructure.Data;
+using Roster.Infrastructure.Text;
 using Roster.Tests.Infrastructure;
 
 namespace Roster.Tests.Api;
@@ -272,5 +275,50 @@ public sealed class StorableTextTests(RosterApp app)
         using var response = await admin.Client.GetAsync(new Uri($"/api/v1/workspaces/{workspace.Id}/members?q=a%ED%A0%80", UriKind.Relative), TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    // Built in code: an attribute's string argument cannot hold an unpaired surrogate.
+    public static TheoryData<string> TextPastTheEdge => new()
+    {
+        "a\u0000b",
+        string.Concat(Enumerable.Repeat(Emoji, Workspace.NameMaxLength + 1)),
+        "a" + '\ud800',
+    };
+
+    [Theory]
+    [MemberData(nameof(TextPastTheEdge))]
+    public async Task Database_GivenTextPastTheEdge_PostgreSqlRefusesIt_TheBackstopRecognisesIt_AndNothingIsHalfWritten(string name)
+    {
+        // What the edge exists for: SQLite stores this text and PostgreSQL refuses it. The backstop must recognise the
+        // refusal, and the unit of work's transaction must leave nothing of it behind (the row saved before it included).
+        var user = await TestUsers.RegisterAsync(app);
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var now = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        var first = new Workspace("Written first", user.Id, now, TestPlans.Free);
+        var refused = new Workspace(name, user.Id, now, TestPlans.Free);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RosterDbContext>();
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            db.Workspaces.Add(first);
+            await db.SaveChangesAsync(cancellationToken);
+            db.Workspaces.Add(refused);
+
+            var error = await Record.ExceptionAsync(() => db.SaveChangesAsync(cancellationToken));
+
+            if (TestDatabase.IsPostgreSql)
+            {
+                Assert.NotNull(error);
+                Assert.True(StorableText.IsRefusedByDatabase(error), error.ToString());
+            }
+            else
+            {
+                Assert.Null(error);
+            }
+
+            // Never committed: disposing the transaction rolls it back, as a use case's does when its save throws.
+        }
+
+        Assert.False(await app.QueryAsync(db => db.Workspaces.AnyAsync(w => w.Id == first.Id || w.Id == refused.Id, cancellationToken)));
     }
 }
