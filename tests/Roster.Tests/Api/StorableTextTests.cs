@@ -60,6 +60,19 @@ public sealed class StorableTextTests(RosterApp app)
     }
 
     [Fact]
+    public async Task ManageInfo_NulOrOverlongNewEmail_AnswersFieldErrorOnNewEmail()
+    {
+        var user = await TestUsers.RegisterAsync(app);
+
+        using var nul = await user.Client.PostAsJsonAsync("/api/v1/auth/manage/info", new { newEmail = "a\u0000b@example.com" }, TestContext.Current.CancellationToken);
+        using var overlong = await user.Client.PostAsJsonAsync("/api/v1/auth/manage/info", new { newEmail = new string('a', 245) + "@example.com" }, TestContext.Current.CancellationToken);
+
+        await nul.AssertValidationProblemAsync("newEmail");
+        await overlong.AssertValidationProblemAsync("newEmail");
+        Assert.Equal(user.Email, (await user.Client.GetMeAsync()).Email);
+    }
+
+    [Fact]
     public async Task Register_PasswordWithNul_AnswersFieldErrorOnPassword()
     {
         var client = app.CreateHttpClient();
