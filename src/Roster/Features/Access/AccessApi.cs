@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Roster.Features.Permissions;
 using Roster.Infrastructure.Authorization;
 using Roster.Infrastructure.Errors;
+using Roster.Infrastructure.Web;
 
 namespace Roster.Features.Access;
 
@@ -16,7 +17,8 @@ public static class AccessApi
         var workspace = api.MapGroup("/workspaces/{workspaceId}").WithTags("Authorization");
         workspace.MapGet("/access", GetAccessAsync).RequireAuthorization(WorkspacePolicies.Member);
         workspace.MapPost("/authorize", AuthorizeAsync).RequireAuthorization(WorkspacePolicies.AuthorizationApi);
-        workspace.MapPost("/authorize/batch", AuthorizeBatchAsync).RequireAuthorization(WorkspacePolicies.AuthorizationApi);
+        workspace.MapPost("/authorize/batch", AuthorizeBatchAsync).RequireAuthorization(WorkspacePolicies.AuthorizationApi)
+            .WithBodyLimit(RequestBodies.AuthorizeBatchBytes);
         return api;
     }
 

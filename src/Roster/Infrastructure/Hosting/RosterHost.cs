@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 using Roster.Features.Access;
 using Roster.Features.Accounts;
 using Roster.Features.ApiKeys;
@@ -159,6 +160,7 @@ public static class RosterHost
                     StatusCodes.Status403Forbidden => "forbidden",
                     StatusCodes.Status404NotFound => "not_found",
                     StatusCodes.Status405MethodNotAllowed => "method_not_allowed",
+                    StatusCodes.Status413PayloadTooLarge => "request.too_large",
                     StatusCodes.Status415UnsupportedMediaType => "request.unsupported_media_type",
                     StatusCodes.Status429TooManyRequests => "rate_limited",
                     < 500 => "request.invalid",
@@ -170,7 +172,15 @@ public static class RosterHost
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         builder.Services.AddRosterRateLimits();
-        builder.Services.AddOpenApi();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestBodies.ServerBytes);
+        builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, context, _) =>
+        {
+            // The document would name the request's Host as the server. No absolute URL is built from Host: the
+            // configured public URL, or none (clients then resolve paths against the document's own address).
+            var publicUrl = context.ApplicationServices.GetRequiredService<IOptions<RosterOptions>>().Value.PublicUrl;
+            document.Servers = string.IsNullOrWhiteSpace(publicUrl) ? [] : [new() { Url = publicUrl.TrimEnd('/') }];
+            return Task.CompletedTask;
+        }));
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         return builder;
     }
@@ -197,13 +207,23 @@ public static class RosterHost
         });
         app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"), pages =>
         {
-            pages.UseExceptionHandler("/error/500");
+            pages.UseExceptionHandler(new ExceptionHandlerOptions
+            {
+                ExceptionHandlingPath = "/error/500",
+                // A body the server refused to read (too large, cut off, malformed) is the sender's mistake, not a 500.
+                StatusCodeSelector = exception => exception is BadHttpRequestException badRequest ? badRequest.StatusCode : StatusCodes.Status500InternalServerError,
+            });
             pages.UseStatusCodePagesWithReExecute("/error/{0}");
         });
 
         app.UseSecurityHeaders();
-        app.UseStaticFiles();
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            // Public and the same for everyone: kept, but revalidated with the ETag (the files are not fingerprinted).
+            OnPrepareResponse = file => file.Context.Response.Headers.CacheControl = "no-cache",
+        });
         app.UseRouting();
+        app.UseRequestBodyChecks();
         app.UseStorableText();
         app.UseRateLimiter();
         app.UseAuthentication();
@@ -219,7 +239,7 @@ public static class RosterHost
         app.MapScalarApiReference("/api/docs", options => options.WithOpenApiRoutePattern("/openapi/{documentName}.json"));
 
         // The JSON API.
-        var api = app.MapGroup("/api/v1").AddEndpointFilter<ApiAntiforgeryFilter>();
+        var api = app.MapGroup("/api/v1").AddEndpointFilter<ApiAntiforgeryFilter>().WithBodyLimit(RequestBodies.ApiBytes);
         api.MapAccountsApi();
         api.MapWorkspacesApi();
         api.MapMembersApi();
@@ -231,7 +251,7 @@ public static class RosterHost
         api.MapAuditLogApi();
 
         // The dashboard.
-        app.MapRazorPages();
+        app.MapRazorPages().WithBodyLimit(RequestBodies.FormBytes);
         return app;
     }
 
@@ -243,7 +263,10 @@ public static class RosterHost
             return Task.CompletedTask;
         }
 
-        context.Response.Redirect(context.RedirectUri);
+        // The handler builds an absolute URI from the request's Host header; a forged Host must not choose where the
+        // browser goes next, so the Location is the path and query alone (same origin).
+        var target = Uri.TryCreate(context.RedirectUri, UriKind.Absolute, out var absolute) ? absolute.PathAndQuery : context.RedirectUri;
+        context.Response.Redirect(target);
         return Task.CompletedTask;
     }
 }
