@@ -1,7 +1,9 @@
+using Roster.Infrastructure.Text;
+
 namespace Roster.Features.ApiKeys;
 
 /// <summary>The body of <c>POST /api/v1/workspaces/{id}/api-keys</c>: a name of 1 to 80 characters.</summary>
-public sealed record CreateApiKeyRequest(string? Name);
+public sealed record CreateApiKeyRequest([property: StorableText(ApiKey.NameMaxLength)] string? Name);
 
 /// <summary>A key as Settings > API keys lists it: never its secret, only a fingerprint of its hash.</summary>
 public sealed record ApiKeyResponse(

@@ -6,6 +6,7 @@ using Roster.Infrastructure.Authorization;
 using Roster.Infrastructure.Data;
 using Roster.Infrastructure.Errors;
 using Roster.Infrastructure.Security;
+using Roster.Infrastructure.Text;
 
 namespace Roster.Features.ApiKeys;
 
@@ -48,7 +49,7 @@ public sealed class ApiKeyService(RosterDbContext db, PlanService plans, AuditLo
         }
 
         var name = (request.Name ?? "").Trim();
-        if (name.Length == 0 || name.Length > ApiKey.NameMaxLength || name.Any(char.IsControl))
+        if (name.Length == 0 || StorableText.Length(name) > ApiKey.NameMaxLength || name.Any(char.IsControl) || StorableText.Problem(name) is not null)
         {
             return Error.Validation("name", $"Give the key a name of 1 to {ApiKey.NameMaxLength} characters, such as the service that will use it.");
         }

@@ -1,3 +1,5 @@
+using Roster.Infrastructure.Text;
+
 namespace Roster.Features.Audit;
 
 /// <summary>Who acted: a signed-in person, a workspace API key, the operator's command line, or nobody signed in.</summary>
@@ -109,5 +111,6 @@ public sealed class AuditEntry
     /// <summary>A short description of what changed (for example <c>Viewer → Admin</c>); plain text, never a secret.</summary>
     public string? Details { get; private set; }
 
-    private static string? Clip(string? text, int length) => text is null || text.Length <= length ? text : text[..length];
+    // By code points, as the column counts them, and never through a surrogate pair (half of one cannot be stored).
+    private static string? Clip(string? text, int length) => text is null ? null : StorableText.Truncate(text, length);
 }

@@ -4,6 +4,7 @@ using Roster.Features.Accounts;
 using Roster.Features.Plans;
 using Roster.Infrastructure.Data;
 using Roster.Infrastructure.Errors;
+using Roster.Infrastructure.Text;
 using Roster.Infrastructure.Web;
 
 namespace Roster.Features.Audit;
@@ -76,9 +77,13 @@ public sealed class AuditLogReader(RosterDbContext db, PlanCatalog plans)
         var fields = new Dictionary<string, string[]>();
         var actor = (request.Actor ?? "").Trim();
         Guid? actorId = null;
-        if (actor.Length > ActorMaxLength)
+        if (StorableText.Length(actor) > ActorMaxLength)
         {
             fields["actor"] = [$"Give a user id, an API key id or an email of at most {ActorMaxLength} characters."];
+        }
+        else if (StorableText.Problem(actor) is { } problem)
+        {
+            fields["actor"] = [problem];
         }
         else if (Guid.TryParse(actor, out var id))
         {

@@ -8,6 +8,9 @@ namespace Roster.Features.Invitations;
 /// </summary>
 public sealed class InvitationLink
 {
+    /// <summary>The size of the <see cref="AllowedDomains"/> column: the domains joined with commas.</summary>
+    public const int AllowedDomainsMaxLength = 2048;
+
     private InvitationLink()
     {
     }

@@ -12,7 +12,7 @@ internal sealed class InvitationLinkConfiguration : IEntityTypeConfiguration<Inv
         builder.Property(l => l.TokenHash).HasMaxLength(64);
         builder.HasIndex(l => l.TokenHash).IsUnique();
         builder.HasIndex(l => l.WorkspaceId);
-        builder.Property(l => l.AllowedDomains).HasMaxLength(2048);
+        builder.Property(l => l.AllowedDomains).HasMaxLength(InvitationLink.AllowedDomainsMaxLength);
         builder.Ignore(l => l.AllowedDomainList);
         builder.Ignore(l => l.Fingerprint);
         builder.HasOne<Permission>().WithMany().HasForeignKey(l => l.PermissionId).OnDelete(DeleteBehavior.SetNull);

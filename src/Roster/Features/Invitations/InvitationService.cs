@@ -393,6 +393,13 @@ public sealed partial class InvitationService(
             return [];
         }
 
+        // Stored joined with commas in one column; twenty long domains would not fit (and PostgreSQL would refuse them).
+        if (domains.Sum(domain => domain.Length + 1) - 1 > InvitationLink.AllowedDomainsMaxLength)
+        {
+            error = $"The domains together must fit in {InvitationLink.AllowedDomainsMaxLength} characters.";
+            return [];
+        }
+
         return domains;
     }
 

@@ -8,6 +8,7 @@ using Roster.Infrastructure.Authorization;
 using Roster.Infrastructure.Data;
 using Roster.Infrastructure.Errors;
 using Roster.Infrastructure.Security;
+using Roster.Infrastructure.Text;
 using Roster.Infrastructure.Web;
 
 namespace Roster.Features.Members;
@@ -97,9 +98,14 @@ public sealed class MemberService(RosterDbContext db, PermissionService permissi
         }
 
         var term = (search ?? "").Trim();
-        if (term.Length > SearchMaxLength)
+        if (StorableText.Length(term) > SearchMaxLength)
         {
             return Error.Validation("q", $"Search for at most {SearchMaxLength} characters.");
+        }
+
+        if (StorableText.Problem(term) is { } problem)
+        {
+            return Error.Validation("q", problem);
         }
 
         var members = db.Memberships.AsNoTracking().Where(m => m.WorkspaceId == workspaceId)

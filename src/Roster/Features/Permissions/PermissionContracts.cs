@@ -1,3 +1,5 @@
+using Roster.Infrastructure.Text;
+
 namespace Roster.Features.Permissions;
 
 /// <summary>A menu as <c>GET /api/v1/menus</c> lists it.</summary>
@@ -16,7 +18,7 @@ public sealed record PermissionResponse(
     int Members);
 
 /// <summary>The body of <c>POST</c> and <c>PATCH .../permissions</c>. On PATCH, a field left out keeps its value.</summary>
-public sealed record PermissionRequest(string? Name, IReadOnlyDictionary<string, IReadOnlyList<string>>? Grants);
+public sealed record PermissionRequest([property: StorableText(Permission.NameMaxLength)] string? Name, IReadOnlyDictionary<string, IReadOnlyList<string>>? Grants);
 
 /// <summary>A permission with its member count, as the service reads it.</summary>
 public sealed record PermissionSummary(PermissionSnapshot Permission, int Members)

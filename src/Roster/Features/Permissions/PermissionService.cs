@@ -4,6 +4,7 @@ using Roster.Features.Plans;
 using Roster.Infrastructure.Authorization;
 using Roster.Infrastructure.Data;
 using Roster.Infrastructure.Errors;
+using Roster.Infrastructure.Text;
 
 namespace Roster.Features.Permissions;
 
@@ -281,7 +282,7 @@ public sealed class PermissionService(RosterDbContext db, MenuCatalog menus, Pla
     private static string? ValidateName(string? input, Dictionary<string, string[]> fields)
     {
         var name = (input ?? "").Trim();
-        if (name.Length == 0 || name.Length > Permission.NameMaxLength || name.Any(char.IsControl))
+        if (name.Length == 0 || StorableText.Length(name) > Permission.NameMaxLength || name.Any(char.IsControl) || StorableText.Problem(name) is not null)
         {
             fields["name"] = [$"Give the permission a name of 1 to {Permission.NameMaxLength} characters."];
             return null;

@@ -1,3 +1,5 @@
+using Roster.Infrastructure.Text;
+
 namespace Roster.Features.Workspaces;
 
 /// <summary>A team's space on the dashboard: members, permissions, invitation links, API keys, its plan and its audit log.</summary>
@@ -46,7 +48,5 @@ public sealed class Workspace
     public DateTimeOffset? MemberLimitNoticeSentAt { get; private set; }
 
     public static string DefaultNameFor(string displayName) =>
-        Truncate($"{displayName}'s Workspace", NameMaxLength);
-
-    private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
+        StorableText.Truncate($"{displayName}'s Workspace", NameMaxLength);
 }

@@ -1,12 +1,14 @@
 using Roster.Features.Permissions;
 using Roster.Features.Plans;
+using Roster.Infrastructure.Text;
 
 namespace Roster.Features.Workspaces;
 
-public sealed record CreateWorkspaceRequest(string? Name);
+/// <summary>The body of <c>POST /api/v1/workspaces</c>: a name of 1 to 80 characters (Unicode code points).</summary>
+public sealed record CreateWorkspaceRequest([property: StorableText(Workspace.NameMaxLength)] string? Name);
 
 /// <summary>PATCH <c>/api/v1/workspaces/{id}</c>: the fields to change; a field left out keeps its value.</summary>
-public sealed record UpdateWorkspaceRequest(string? Name);
+public sealed record UpdateWorkspaceRequest([property: StorableText(Workspace.NameMaxLength)] string? Name);
 
 /// <summary>A workspace as one of its members sees it, on the wire: their permission by name and id.</summary>
 public sealed record WorkspaceResponse(Guid Id, string Name, string Permission, Guid PermissionId, int MemberCount, DateTimeOffset CreatedAt);

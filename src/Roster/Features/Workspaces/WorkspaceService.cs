@@ -7,6 +7,7 @@ using Roster.Features.Plans;
 using Roster.Infrastructure.Authorization;
 using Roster.Infrastructure.Data;
 using Roster.Infrastructure.Errors;
+using Roster.Infrastructure.Text;
 
 namespace Roster.Features.Workspaces;
 
@@ -155,10 +156,12 @@ public sealed class WorkspaceService(RosterDbContext db, MemberService members, 
     private static Error? ValidateName(string? input, out string name)
     {
         name = (input ?? "").Trim();
-        return name.Length == 0 || name.Length > Workspace.NameMaxLength
+        return name.Length == 0 || StorableText.Length(name) > Workspace.NameMaxLength
             ? Error.Validation("name", $"Give the workspace a name of 1 to {Workspace.NameMaxLength} characters.")
             : name.Any(char.IsControl)
             ? Error.Validation("name", "A workspace's name is one line of text, without control characters.")
+            : StorableText.Problem(name) is { } problem
+            ? Error.Validation("name", problem)
             : null;
     }
 

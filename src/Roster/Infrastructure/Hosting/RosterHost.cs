@@ -14,6 +14,7 @@ using Roster.Infrastructure.Authorization;
 using Roster.Infrastructure.Data;
 using Roster.Infrastructure.Email;
 using Roster.Infrastructure.Errors;
+using Roster.Infrastructure.Text;
 using Roster.Infrastructure.Web;
 using Roster.Operator;
 using Scalar.AspNetCore;
@@ -168,6 +169,7 @@ public static class RosterHost
                 };
             }
         });
+        builder.Services.AddStorableText();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.AddExceptionHandler<ConcurrencyConflictExceptionHandler>();
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
@@ -225,6 +227,7 @@ public static class RosterHost
         });
         app.UseRouting();
         app.UseRequestBodyChecks();
+        app.UseStorableText();
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseMiddleware<BearerSecurityStampMiddleware>();

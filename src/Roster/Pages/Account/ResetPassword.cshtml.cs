@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
 using Roster.Features.Accounts;
@@ -29,12 +30,19 @@ public sealed class ResetPasswordModel(UserManager<User> users) : PageModel
 
     public async Task<IActionResult> OnPostAsync()
     {
+        const string invalidLink = "This reset link is not valid or has expired. Ask for a new one.";
         if (!ModelState.IsValid)
         {
+            // The email and code are hidden fields from the link: a refusal of either (text that cannot be stored) is a broken link.
+            if (ModelState.GetFieldValidationState(nameof(Email)) == ModelValidationState.Invalid
+                || ModelState.GetFieldValidationState(nameof(Code)) == ModelValidationState.Invalid)
+            {
+                ModelState.AddModelError("", invalidLink);
+            }
+
             return Page();
         }
 
-        const string invalidLink = "This reset link is not valid or has expired. Ask for a new one.";
         var user = await users.FindByEmailAsync(Email.Trim());
         var code = AccountEmails.Decode(Code);
         if (user is null || code is null)

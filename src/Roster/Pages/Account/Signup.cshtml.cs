@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Roster.Features.Accounts;
 using Roster.Features.Invitations;
+using Roster.Infrastructure.Text;
 using Roster.Infrastructure.Web;
 
 namespace Roster.Pages.Account;
@@ -18,7 +19,7 @@ public sealed class SignupModel(
 {
     [BindProperty]
     [Required(ErrorMessage = "Enter your name.")]
-    [StringLength(Features.Accounts.User.NameMaxLength, ErrorMessage = "Keep your name under 100 characters.")]
+    [StorableText(Features.Accounts.User.NameMaxLength, ErrorMessage = "Keep your name to 100 characters.")]
     public string Name { get; set; } = "";
 
     [BindProperty]
