@@ -87,6 +87,9 @@ public static class RequestBodies
     private static async Task RefuseAsync(HttpContext context, int status, string code, string title)
     {
         context.Response.StatusCode = status;
+
+        // The body stays unread, so the connection cannot carry another request: close it after this answer.
+        context.Response.Headers.Connection = "close";
         if (!context.Request.Path.StartsWithSegments("/api"))
         {
             // Pages: the status code pages show the error page for this status.
