@@ -77,6 +77,7 @@ public static class HostileValues
     public static IReadOnlyList<(string Name, string Segment)> PathSegments { get; } =
     [
         ("random GUID", Guid.NewGuid().ToString()),
+        ("random token", Infrastructure.Tokens.Random()),
         ("not a GUID", "not-a-guid"),
         ("empty GUID", Guid.Empty.ToString()),
         ("GUID in braces", "{" + Guid.NewGuid() + "}"),
