@@ -14,12 +14,16 @@ namespace Roster.Tests.Fuzzing;
 /// </summary>
 public sealed class FuzzTests(RosterApp app)
 {
-    /// <summary>Cases per operation and caller (every category once, then random ones up to this).</summary>
+    /// <summary>
+    /// Cases per operation and caller (every category once, then random ones up to this). Measured on the 2-core CI
+    /// machine under load (load average 20-35, the rest of the suite running): 45-85 s for both tests on PostgreSQL,
+    /// 50 s on SQLite, about 4,600 requests; another seed (ROSTER_FUZZ_SEED) tries other cases.
+    /// </summary>
     private static readonly Dictionary<FuzzCaller, int> Budget = new()
     {
-        [FuzzCaller.Admin] = 40,
-        [FuzzCaller.Anonymous] = 14,
-        [FuzzCaller.ApiKey] = 8,
+        [FuzzCaller.Admin] = 32,
+        [FuzzCaller.Anonymous] = 12,
+        [FuzzCaller.ApiKey] = 6,
     };
 
     [Fact]
