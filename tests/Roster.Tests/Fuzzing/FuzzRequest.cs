@@ -21,6 +21,9 @@ public sealed record FuzzRequest(
     Func<byte[]>? BodyFactory = null,
     string? ContentType = null)
 {
+    /// <summary>Bytes above which a body is sent with <c>Expect: 100-continue</c>.</summary>
+    public const int LargeBody = 64 * 1024;
+
     private byte[]? body;
 
     /// <summary>The body, made on first use: the cases of an operation are many, and only a seeded few are sent.</summary>
@@ -41,6 +44,11 @@ public sealed record FuzzRequest(
             {
                 message.Content.Headers.TryAddWithoutValidation("Content-Type", ContentType);
             }
+
+            // A large body waits for the server's go-ahead, as curl does: a server that refuses it (413) before reading
+            // answers at once and closes, and without the wait the client would still be writing and see a broken pipe
+            // instead of the answer. A body the server reads is sent as soon as it asks for it.
+            message.Headers.ExpectContinue = Body!.Length > LargeBody;
         }
 
         return message;
