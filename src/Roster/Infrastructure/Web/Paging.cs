@@ -42,8 +42,9 @@ public static class KeysetCursor
             return false;
         }
 
+        // TryDecodeFromChars returns false only for a short destination: it throws on characters outside base64url.
         Span<byte> bytes = stackalloc byte[MaxTextLength];
-        if (!Base64Url.TryDecodeFromChars(cursor, bytes, out var written))
+        if (!Base64Url.IsValid(cursor) || !Base64Url.TryDecodeFromChars(cursor, bytes, out var written))
         {
             return false;
         }

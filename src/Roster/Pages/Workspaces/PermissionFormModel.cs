@@ -109,8 +109,9 @@ public abstract class PermissionFormModel(WorkspaceService workspaces, UserManag
         ErrorMessage = error.Message;
     }
 
+    // Model binding turns a blank entry of the list into null: it names no menu, and the service refuses it as such.
     private IEnumerable<(string Menu, string Grant)> ParseCells() =>
-        Cells.Select(cell => cell.IndexOf(':', StringComparison.Ordinal) is var colon and >= 0
+        Cells.Select(cell => cell ?? "").Select(cell => cell.IndexOf(':', StringComparison.Ordinal) is var colon and >= 0
             ? (cell[..colon], cell[(colon + 1)..])
             : (cell, ""));
 }
