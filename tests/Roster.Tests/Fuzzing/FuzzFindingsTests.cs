@@ -54,4 +54,18 @@ public sealed class FuzzFindingsTests(RosterApp app)
         var permissions = await ApiClient.GetAsync<List<Roster.Features.Permissions.PermissionResponse>>(admin.Client, $"/api/v1/workspaces/{workspace.Id}/permissions");
         Assert.DoesNotContain(permissions, permission => permission.Name == "Blank cell");
     }
+
+    [Theory]
+    [InlineData("/api/v1/auth/login", """{"email":null,"password":"x"}""", "email")]
+    [InlineData("/api/v1/auth/register", """{"email":"a@example.com","password":null}""", "password")]
+    [InlineData("/api/v1/auth/forgotPassword", """{"email":null}""", "email")]
+    [InlineData("/api/v1/auth/resendConfirmationEmail", """{"email":null}""", "email")]
+    [InlineData("/api/v1/auth/resetPassword", """{"email":null,"resetCode":"x","newPassword":"x"}""", "email")]
+    [InlineData("/api/v1/auth/refresh", """{"refreshToken":null}""", "refreshToken")]
+    public async Task AccountRoute_ARequiredFieldSentAsNull_Answers400NamingIt(string path, string body, string field)
+    {
+        using var response = await app.CreateHttpClient().PostJsonAsync(path, body);
+
+        await response.AssertValidationProblemAsync(field);
+    }
 }

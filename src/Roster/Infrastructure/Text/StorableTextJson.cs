@@ -8,7 +8,7 @@ namespace Roster.Infrastructure.Text;
 /// <summary>
 /// The JSON edge of <see cref="StorableText"/>: every object the API deserializes (Roster's request records and
 /// Identity's own, such as <c>RegisterRequest</c>) has each of its strings checked once it is read, including the
-/// strings of its lists and dictionaries. A string that cannot be stored throws <see cref="UnstorableTextException"/>,
+/// strings of its lists and dictionaries. A string that cannot be stored, or a required one sent as null, throws <see cref="UnstorableTextException"/>,
 /// which <see cref="StorableTextExceptionHandler"/> answers as 400 <c>validation_failed</c> naming the property.
 /// </summary>
 /// <remarks>
@@ -34,7 +34,7 @@ public static class StorableTextJson
 
         var checks = typeInfo.Properties
             .Where(property => property.Get is not null && HoldsText(property.PropertyType))
-            .Select(property => (Property: property, MaxLength: MaxLengthOf(typeInfo.Type, property)))
+            .Select(property => (Property: property, MaxLength: MaxLengthOf(typeInfo.Type, property), Required: property.IsRequired && !property.IsSetNullable))
             .ToArray();
         if (checks.Length == 0)
         {
@@ -45,9 +45,16 @@ public static class StorableTextJson
         typeInfo.OnDeserialized = value =>
         {
             previous?.Invoke(value);
-            foreach (var (property, maxLength) in checks)
+            foreach (var (property, maxLength, required) in checks)
             {
-                Check(property.Name, property.Get!(value), maxLength);
+                var text = property.Get!(value);
+                if (text is null && required)
+                {
+                    // A required member sent as null (Identity's request records: "email": null reached its lookups).
+                    throw new UnstorableTextException(property.Name, "A value is required.");
+                }
+
+                Check(property.Name, text, maxLength);
             }
         };
     }
