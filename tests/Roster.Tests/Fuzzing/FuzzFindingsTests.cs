@@ -68,4 +68,24 @@ public sealed class FuzzFindingsTests(RosterApp app)
 
         await response.AssertValidationProblemAsync(field);
     }
+
+    [Fact]
+    public async Task MembersPage_AfterAChange_RedirectsWithTheSearchAndCursorOnlyWhenTheListReadsThem()
+    {
+        var admin = await TestUsers.RegisterAsync(app);
+        var workspace = await admin.Client.CreateWorkspaceAsync();
+        var member = await TestUsers.JoinAsync(app, admin, workspace.Id, "Member");
+        var browser = await CookieSession.SignInAsync(app, admin);
+        var path = $"/w/{workspace.Id}/settings/members";
+        var token = TestUsers.HiddenFields(await browser.GetStringAsync(new Uri(path, UriKind.Relative), TestContext.Current.CancellationToken))["__RequestVerificationToken"];
+
+        foreach (var (q, after, expected) in new[] { (new string('q', 20_000), "%_not-a-cursor", ""), ("ann", "", "?q=ann") })
+        {
+            using var form = new FormUrlEncodedContent([new("userId", member.Id.ToString()), new("permission", "Viewer"), new("q", q), new("after", after), new("__RequestVerificationToken", token)]);
+            using var response = await browser.PostAsync(new Uri($"{path}?handler=ChangePermission", UriKind.Relative), form, TestContext.Current.CancellationToken);
+
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+            Assert.Equal(path + expected, response.Headers.Location!.OriginalString);
+        }
+    }
 }

@@ -6,6 +6,7 @@ using Roster.Features.Members;
 using Roster.Features.Permissions;
 using Roster.Features.Workspaces;
 using Roster.Infrastructure.Authorization;
+using Roster.Infrastructure.Text;
 using Roster.Infrastructure.Web;
 
 namespace Roster.Pages.Workspaces;
@@ -64,7 +65,7 @@ public sealed class MembersModel(
         }
 
         TempData["Notice"] = $"{result.Value.Name} is now {result.Value.Permission.Name}.";
-        return RedirectToPage(new { workspaceId = WorkspaceId, q = Query, after = After });
+        return BackToList();
     }
 
     public async Task<IActionResult> OnPostRemoveAsync(Guid userId, CancellationToken cancellationToken)
@@ -88,7 +89,18 @@ public sealed class MembersModel(
         }
 
         TempData["Notice"] = $"{result.Value.Name} was removed from the workspace.";
-        return RedirectToPage(new { workspaceId = WorkspaceId, q = Query, after = After });
+        return BackToList();
+    }
+
+    /// <summary>
+    /// Back to the list the form was sent from: its search and cursor, only when they are ones the list reads (a posted
+    /// value is the sender's to choose, and would otherwise be echoed into the <c>Location</c> header at any length).
+    /// </summary>
+    private RedirectToPageResult BackToList()
+    {
+        var query = Query is { } q && StorableText.Problem(q, MemberService.SearchMaxLength) is null ? q : null;
+        var after = KeysetCursor.TryDecode(After, out _, out _) ? After : null;
+        return RedirectToPage(new { workspaceId = WorkspaceId, q = query, after });
     }
 
     private async Task<bool> IsAdminAsync() =>
