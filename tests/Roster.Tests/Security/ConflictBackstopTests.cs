@@ -74,9 +74,9 @@ public sealed class ConflictBackstopTests : IAsyncLifetime
         Assert.StartsWith("/w/", again.Headers.Location?.OriginalString, StringComparison.Ordinal);
     }
 
-    public static TheoryData<string> Conflicts() => ["concurrency", "postgres-40001", "postgres-40P01", "postgres-23505", "wrapped-postgres-23505", "sqlite-unique", "sqlite-primary-key"];
+    public static TheoryData<string> Conflicts() => ["concurrency", "postgres-40001", "postgres-40P01", "postgres-23505", "wrapped-postgres-23505", "sqlite-unique", "sqlite-primary-key", "postgres-23503", "sqlite-foreign-key"];
 
-    public static TheoryData<string> Others() => ["postgres-23503", "sqlite-busy", "sqlite-foreign-key", "invalid-operation", "update-without-cause"];
+    public static TheoryData<string> Others() => ["sqlite-busy", "invalid-operation", "update-without-cause"];
 
     [Theory]
     [MemberData(nameof(Conflicts))]

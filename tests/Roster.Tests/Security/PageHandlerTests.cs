@@ -123,6 +123,18 @@ public sealed partial class PageHandlerTests(RosterApp app)
         Assert.Contains("Page not found", await missing.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Options_AnswersWhatThePageTakes_WithNoBody()
+    {
+        var client = app.CreateHttpClient();
+        using var options = await client.SendAsync(new HttpRequestMessage(HttpMethod.Options, "/login"), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.NoContent, options.StatusCode);
+        Assert.Equal(["GET", "HEAD", "POST"], AllowOf(options));
+
+        using var unknown = await client.SendAsync(new HttpRequestMessage(HttpMethod.Options, "/login?handler=Nope"), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
     private static string[] AllowOf(HttpResponseMessage response) =>
         [.. response.Content.Headers.Allow.Concat(response.Headers.TryGetValues("Allow", out var values) ? values : [])
             .SelectMany(value => value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))];

@@ -21,7 +21,9 @@ public static class ConcurrencyConflicts
     /// <summary>
     /// Whether the exception, or one it wraps, is a lost race: EF Core's optimistic concurrency failure (an update or
     /// delete that found its row changed or gone), PostgreSQL's serialization failure (40001), deadlock (40P01) or
-    /// unique violation (23505), or SQLite's unique or primary-key violation (what two inserts of one key at once give).
+    /// unique violation (23505) or foreign-key violation (23503: the row it hangs under, such as its workspace, was deleted
+    /// meanwhile), or SQLite's unique, primary-key or foreign-key violation (what two inserts of one key at once, or an
+    /// insert beside a delete, give).
     /// </summary>
     public static bool IsConflict(Exception exception)
     {
@@ -30,8 +32,8 @@ public static class ConcurrencyConflicts
             switch (current)
             {
                 case DbUpdateConcurrencyException:
-                case PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.UniqueViolation }:
-                case SqliteException { SqliteErrorCode: SqliteConstraint, SqliteExtendedErrorCode: SqliteConstraintUnique or SqliteConstraintPrimaryKey }:
+                case PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.ForeignKeyViolation }:
+                case SqliteException { SqliteErrorCode: SqliteConstraint, SqliteExtendedErrorCode: SqliteConstraintUnique or SqliteConstraintPrimaryKey or SqliteConstraintForeignKey }:
                     return true;
             }
         }
@@ -47,6 +49,7 @@ public static class ConcurrencyConflicts
     private const int SqliteConstraint = 19;
     private const int SqliteConstraintPrimaryKey = 1555;
     private const int SqliteConstraintUnique = 2067;
+    private const int SqliteConstraintForeignKey = 787;
 }
 
 /// <summary>

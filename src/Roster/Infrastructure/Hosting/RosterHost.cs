@@ -170,6 +170,7 @@ public static class RosterHost
             }
         });
         builder.Services.AddStorableText();
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Http.IProblemDetailsWriter, ApiProblemWriter>();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.AddExceptionHandler<ConcurrencyConflictExceptionHandler>();
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
@@ -258,6 +259,22 @@ public static class RosterHost
         return app;
     }
 
+    /// <summary>
+    /// The path and query of a redirect URI the handler built as <c>scheme://host/path?query</c>, without parsing the host
+    /// (a forged one need not be a valid host at all); a URI that is already a path is returned as it is.
+    /// </summary>
+    internal static string SameOriginPath(string redirectUri)
+    {
+        var scheme = redirectUri.IndexOf("://", StringComparison.Ordinal);
+        if (scheme < 0)
+        {
+            return redirectUri;
+        }
+
+        var path = redirectUri.IndexOfAny(['/', '?'], scheme + 3);
+        return path < 0 ? "/" : redirectUri[path] == '?' ? "/" + redirectUri[path..] : redirectUri[path..];
+    }
+
     private static Task ApiAwareRedirect(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int apiStatus)
     {
         if (context.Request.Path.StartsWithSegments("/api"))
@@ -268,8 +285,7 @@ public static class RosterHost
 
         // The handler builds an absolute URI from the request's Host header; a forged Host must not choose where the
         // browser goes next, so the Location is the path and query alone (same origin).
-        var target = Uri.TryCreate(context.RedirectUri, UriKind.Absolute, out var absolute) ? absolute.PathAndQuery : context.RedirectUri;
-        context.Response.Redirect(target);
+        context.Response.Redirect(SameOriginPath(context.RedirectUri));
         return Task.CompletedTask;
     }
 }

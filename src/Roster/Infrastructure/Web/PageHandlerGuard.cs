@@ -16,6 +16,7 @@ namespace Roster.Infrastructure.Web;
 /// <item>A method for which the page has no handler with that name (or, with no name, no unnamed handler): 405, with an
 /// <c>Allow</c> header listing the methods it has for that name (GET brings HEAD, which Razor Pages serves with
 /// <c>OnGet</c>).</item>
+/// <item><c>OPTIONS</c>: 204 with that <c>Allow</c> header (RFC 9110, section 9.3.7).</item>
 /// </list>
 /// A page with no handler methods at all is a plain view: it answers GET and HEAD and nothing else. A request that the
 /// status-code pages or the exception handler re-execute (the error page, in the failed request's method) is left alone.
@@ -85,9 +86,23 @@ public sealed class PageHandlerGuard : IAsyncPageFilter, IOrderedFilter
 
         var handlers = context.ActionDescriptor.HandlerMethods;
         var name = HandlerName(context);
+        var options = HttpMethods.IsOptions(http.Request.Method);
         if (name is not null && !handlers.Any(handler => Named(handler, name)))
         {
+            if (options && http.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } statusCodePages)
+            {
+                // The error page re-executed under OPTIONS would answer 200: a bare 404 instead.
+                statusCodePages.Enabled = false;
+            }
+
             return new NotFoundResult();
+        }
+
+        if (options)
+        {
+            // OPTIONS asks what the page takes (RFC 9110, section 9.3.7): the Allow header, and no body.
+            http.Response.Headers.Allow = string.Join(", ", AllowedMethods(handlers, name));
+            return new NoContentResult();
         }
 
         if (context.HandlerMethod is not null)
