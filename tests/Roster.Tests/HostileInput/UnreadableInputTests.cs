@@ -98,6 +98,31 @@ public sealed class UnreadableInputTests(RosterApp app)
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
+    [Theory]
+    [InlineData("text/html")]
+    [InlineData("application/xml")]
+    [InlineData("image/png, text/plain;q=0.5")]
+    public async Task ApiErrors_AreProblemJsonWithACode_WhateverAcceptSays(string accept)
+    {
+        var client = app.CreateHttpClient();
+        client.DefaultRequestHeaders.TryAddWithoutValidation("Accept", accept);
+
+        using (var unauthorized = await client.GetAsync(new Uri("/api/v1/me", UriKind.Relative), TestContext.Current.CancellationToken))
+        {
+            await unauthorized.AssertProblemAsync(HttpStatusCode.Unauthorized, "auth.required");
+        }
+
+        using (var unknown = await client.GetAsync(new Uri("/api/v1/no-such-route", UriKind.Relative), TestContext.Current.CancellationToken))
+        {
+            await unknown.AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
+        }
+
+        using (var method = await client.DeleteAsync(new Uri("/api/v1/me", UriKind.Relative), TestContext.Current.CancellationToken))
+        {
+            await method.AssertProblemAsync(HttpStatusCode.MethodNotAllowed, "method_not_allowed");
+        }
+    }
+
     private static async Task<HttpResponseMessage> PostAsync(HttpClient client, string path, string contentType, string body, string method = "POST")
     {
         var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
