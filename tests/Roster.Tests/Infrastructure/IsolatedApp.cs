@@ -16,12 +16,14 @@ public sealed class IsolatedApp : WebApplicationFactory<Program>
 {
     private readonly IReadOnlyDictionary<string, string> settings;
     private readonly LogRecorder? logs;
+    private readonly Action<IServiceCollection>? services;
     private TestDatabase database = null!;
 
-    private IsolatedApp(IReadOnlyDictionary<string, string> settings, LogRecorder? logs)
+    private IsolatedApp(IReadOnlyDictionary<string, string> settings, LogRecorder? logs, Action<IServiceCollection>? services)
     {
         this.settings = settings;
         this.logs = logs;
+        this.services = services;
     }
 
     public string DataFolder { get; } = Directory.CreateTempSubdirectory("roster-isolated-").FullName;
@@ -30,9 +32,11 @@ public sealed class IsolatedApp : WebApplicationFactory<Program>
     /// Creates the app's database; with <paramref name="kestrel"/> it also starts a real server on 127.0.0.1, so
     /// requests arrive from a real client address. Otherwise the in-memory test server starts on first use.
     /// </summary>
-    public static async Task<IsolatedApp> StartAsync(IReadOnlyDictionary<string, string> settings, LogRecorder? logs = null, bool kestrel = false)
+    /// <param name="services">Changes to the app's services, made after its own registrations (test services).</param>
+    public static async Task<IsolatedApp> StartAsync(
+        IReadOnlyDictionary<string, string> settings, LogRecorder? logs = null, bool kestrel = false, Action<IServiceCollection>? services = null)
     {
-        var app = new IsolatedApp(settings, logs);
+        var app = new IsolatedApp(settings, logs, services);
         app.database = await TestDatabase.CreateAsync();
         if (kestrel)
         {
@@ -56,6 +60,11 @@ public sealed class IsolatedApp : WebApplicationFactory<Program>
         if (logs is not null)
         {
             builder.ConfigureTestServices(services => services.AddSingleton<ILoggerProvider>(logs));
+        }
+
+        if (services is not null)
+        {
+            builder.ConfigureTestServices(services);
         }
     }
 

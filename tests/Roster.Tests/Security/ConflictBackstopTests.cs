@@ -27,16 +27,16 @@ namespace Roster.Tests.Security;
 /// </summary>
 public sealed class ConflictBackstopTests : IAsyncLifetime
 {
-    private RaceApp factory = null!;
+    private IsolatedApp factory = null!;
 
-    public async ValueTask InitializeAsync() => factory = await RaceApp.StartAsync();
+    public async ValueTask InitializeAsync() => factory = await StartRaceAppAsync();
 
     public async ValueTask DisposeAsync() => await factory.DisposeAsync();
 
     [Fact]
     public async Task CreateWorkspace_LosingTheInsertRace_AnswersConflictProblemAndCreatesNothing()
     {
-        var client = await factory.SignedInBearerClientAsync();
+        var client = await SignedInBearerClientAsync(factory);
 
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/workspaces") { Content = JsonContent.Create(new { name = "Raced" }) };
         request.Headers.Add(RaceInterceptor.Header, "1");
@@ -56,7 +56,7 @@ public sealed class ConflictBackstopTests : IAsyncLifetime
     [Fact]
     public async Task CreateWorkspacePage_LosingTheInsertRace_ShowsTheConflictPage()
     {
-        var browser = await factory.SignedInCookieClientAsync();
+        var browser = await SignedInCookieClientAsync(factory);
         var page = await browser.GetStringAsync(new Uri("/", UriKind.Relative), TestContext.Current.CancellationToken);
         var fields = TestUsers.HiddenFields(page);
 
@@ -155,75 +155,42 @@ public sealed class ConflictBackstopTests : IAsyncLifetime
     }
 
     /// <summary>An app of its own on the suite's database, with <see cref="RaceInterceptor"/> in its contexts.</summary>
-    private sealed class RaceApp : WebApplicationFactory<Program>
+    private static Task<IsolatedApp> StartRaceAppAsync() => IsolatedApp.StartAsync(
+        // The in-memory server has no address of its own to build the verification email's link from.
+        new Dictionary<string, string> { ["Roster:PublicUrl"] = "http://localhost" },
+        services: services =>
+        {
+            services.AddSingleton<RaceInterceptor>();
+            services.ConfigureDbContext<SqliteRosterDbContext>((provider, options) => options.AddInterceptors(provider.GetRequiredService<RaceInterceptor>()));
+            services.ConfigureDbContext<PostgresRosterDbContext>((provider, options) => options.AddInterceptors(provider.GetRequiredService<RaceInterceptor>()));
+        });
+
+    /// <summary>A new account (no workspace: API sign-ups get none) and a client with its bearer token.</summary>
+    private static async Task<HttpClient> SignedInBearerClientAsync(IsolatedApp app)
     {
-        private TestDatabase database = null!;
+        var (client, email) = await RegisterAsync(app, cookies: false);
+        using var login = await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password = TestUsers.Password }, TestContext.Current.CancellationToken);
+        await login.EnsureSuccessAsync();
+        var token = (await login.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("accessToken").GetString();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
 
-        private string DataFolder { get; } = Directory.CreateTempSubdirectory("roster-race-").FullName;
+    /// <summary>A new account (no workspace) signed in with the dashboard's cookie.</summary>
+    private static async Task<HttpClient> SignedInCookieClientAsync(IsolatedApp app)
+    {
+        var (client, email) = await RegisterAsync(app, cookies: true);
+        using var login = await client.PostAsJsonAsync("/api/v1/auth/login?useCookies=true", new { email, password = TestUsers.Password }, TestContext.Current.CancellationToken);
+        await login.EnsureSuccessAsync();
+        return client;
+    }
 
-        public static async Task<RaceApp> StartAsync()
-        {
-            var app = new RaceApp { database = await TestDatabase.CreateAsync() };
-            return app;
-        }
-
-        /// <summary>A new account (no workspace: API sign-ups get none) and a client with its bearer token.</summary>
-        public async Task<HttpClient> SignedInBearerClientAsync()
-        {
-            var (client, email) = await RegisterAsync(cookies: false);
-            using var login = await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password = TestUsers.Password }, TestContext.Current.CancellationToken);
-            await login.EnsureSuccessAsync();
-            var token = (await login.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("accessToken").GetString();
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            return client;
-        }
-
-        /// <summary>A new account (no workspace) signed in with the dashboard's cookie.</summary>
-        public async Task<HttpClient> SignedInCookieClientAsync()
-        {
-            var (client, email) = await RegisterAsync(cookies: true);
-            using var login = await client.PostAsJsonAsync("/api/v1/auth/login?useCookies=true", new { email, password = TestUsers.Password }, TestContext.Current.CancellationToken);
-            await login.EnsureSuccessAsync();
-            return client;
-        }
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseSetting("Roster:DataFolder", DataFolder);
-            database.Apply(builder);
-            builder.UseSetting("Roster:Email:SmtpHost", "");
-
-            // The in-memory server has no address of its own to build the verification email's link from.
-            builder.UseSetting("Roster:PublicUrl", "http://localhost");
-            builder.ConfigureTestServices(services =>
-            {
-                services.AddSingleton<RaceInterceptor>();
-                services.ConfigureDbContext<SqliteRosterDbContext>((provider, options) => options.AddInterceptors(provider.GetRequiredService<RaceInterceptor>()));
-                services.ConfigureDbContext<PostgresRosterDbContext>((provider, options) => options.AddInterceptors(provider.GetRequiredService<RaceInterceptor>()));
-            });
-        }
-
-        public override async ValueTask DisposeAsync()
-        {
-            await base.DisposeAsync();
-            await database.DisposeAsync();
-            try
-            {
-                Directory.Delete(DataFolder, recursive: true);
-            }
-            catch (IOException)
-            {
-                // SQLite may still hold the file for a moment; the folder is in /tmp.
-            }
-        }
-
-        private async Task<(HttpClient Client, string Email)> RegisterAsync(bool cookies)
-        {
-            var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = cookies });
-            var email = TestUsers.NewEmail();
-            using var register = await client.PostAsJsonAsync("/api/v1/auth/register", new { email, password = TestUsers.Password }, TestContext.Current.CancellationToken);
-            await register.EnsureSuccessAsync();
-            return (client, email);
-        }
+    private static async Task<(HttpClient Client, string Email)> RegisterAsync(IsolatedApp app, bool cookies)
+    {
+        var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = cookies });
+        var email = TestUsers.NewEmail();
+        using var register = await client.PostAsJsonAsync("/api/v1/auth/register", new { email, password = TestUsers.Password }, TestContext.Current.CancellationToken);
+        await register.EnsureSuccessAsync();
+        return (client, email);
     }
 }
