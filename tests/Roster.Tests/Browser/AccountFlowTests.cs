@@ -35,17 +35,17 @@ public sealed class AccountFlowTests(RosterApp app, BrowserFixture browser)
 
         await page.GetByLabel("Account menu").ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await page.WaitForURLAsync("**/login");
+        await Pages.WaitForUrlAsync(page, "**/login");
         await page.GotoAsync($"/w/{workspaceId}");
-        await page.WaitForURLAsync("**/login?ReturnUrl=*");
+        await Pages.WaitForUrlAsync(page, "**/login?ReturnUrl=*");
 
         await page.GotoAsync("/login");
         await Pages.SignInAsync(page, email);
-        await page.WaitForURLAsync($"**/w/{workspaceId}");
+        await Pages.WaitForUrlAsync(page, $"**/w/{workspaceId}");
 
         // Signed in, the sign-in and sign-up pages lead back to the dashboard.
         await page.GotoAsync("/signup");
-        await page.WaitForURLAsync($"**/w/{workspaceId}");
+        await Pages.WaitForUrlAsync(page, $"**/w/{workspaceId}");
         await page.GetByLabel("Switch workspace").ClickAsync();
         await Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Your workspaces" }).GetByRole(AriaRole.Link)).ToHaveCountAsync(1);
     }
@@ -56,11 +56,11 @@ public sealed class AccountFlowTests(RosterApp app, BrowserFixture browser)
         await using var context = await browser.NewContextAsync(app.BaseAddress);
         var page = await context.NewPageAsync();
         await page.GotoAsync("/");
-        await page.WaitForURLAsync("**/login?ReturnUrl=%2F");
+        await Pages.WaitForUrlAsync(page, "**/login?ReturnUrl=%2F");
         await page.GetByRole(AriaRole.Link, new() { Name = "Sign up" }).ClickAsync();
         await Pages.SignUpAsync(page, "Rae Redirected", TestUsers.NewEmail());
 
-        await page.WaitForURLAsync("**/w/*");
+        await Pages.WaitForUrlAsync(page, "**/w/*");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Rae Redirected's Workspace" })).ToBeVisibleAsync();
     }
 
@@ -144,6 +144,6 @@ public sealed class AccountFlowTests(RosterApp app, BrowserFixture browser)
         await page.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync("a brand new passphrase 77");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync("**/w/*");
+        await Pages.WaitForUrlAsync(page, "**/w/*");
     }
 }

@@ -45,7 +45,7 @@ public sealed class AuditLogPageTests(RosterApp app, BrowserFixture browser)
         await Expect(Pages.Row(page, AuditActions.PlanChanged)).ToContainTextAsync("Free → Enterprise");
         await page.GetByLabel("Action", new() { Exact = true }).SelectOptionAsync(AuditActions.ApiKeyCreated);
         await page.GetByRole(AriaRole.Button, new() { Name = "Filter", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync($"**/settings/audit-log?*action={AuditActions.ApiKeyCreated}*");
+        await Pages.WaitForUrlAsync(page, $"**/settings/audit-log?*action={AuditActions.ApiKeyCreated}*");
         var rows = page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Row);
         await Expect(rows).ToHaveCountAsync(1 + 2);
         await Expect(Pages.Row(page, "reports (")).ToContainTextAsync("Ada Audit");

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Playwright;
 
 [assembly: AssemblyFixture(typeof(Roster.Tests.Browser.BrowserFixture))]
@@ -63,7 +65,52 @@ public sealed class BrowserFixture : IAsyncLifetime
         // broken flow still fails, only later.
         context.SetDefaultTimeout(30_000);
         Microsoft.Playwright.Assertions.SetDefaultExpectTimeout(15_000);
+        ReportSlowRequests(context, TestContext.Current.TestOutputHelper);
         return context;
+    }
+
+    /// <summary>
+    /// Writes to the test's output every request that took over two seconds, and those still unanswered when the
+    /// context closes: when a wait for a page times out, the output says which request the page was waiting on.
+    /// </summary>
+    private static void ReportSlowRequests(IBrowserContext context, ITestOutputHelper? output)
+    {
+        if (output is null)
+        {
+            return;
+        }
+
+        var started = new ConcurrentDictionary<IRequest, long>();
+        void Ended(IRequest request, string how)
+        {
+            if (started.TryRemove(request, out var start) && Stopwatch.GetElapsedTime(start) > TimeSpan.FromSeconds(2))
+            {
+                Write($"slow request, {how} after {Stopwatch.GetElapsedTime(start).TotalSeconds:0.0} s: {request.Method} {request.Url}");
+            }
+        }
+
+        void Write(string line)
+        {
+            try
+            {
+                output.WriteLine($"[browser {DateTime.UtcNow:HH:mm:ss.fff}] {line}");
+            }
+            catch (InvalidOperationException)
+            {
+                // The test has ended; nobody reads its output any more.
+            }
+        }
+
+        context.Request += (_, request) => started[request] = Stopwatch.GetTimestamp();
+        context.RequestFinished += (_, request) => Ended(request, "finished");
+        context.RequestFailed += (_, request) => Ended(request, $"failed ({request.Failure})");
+        context.Close += (_, _) =>
+        {
+            foreach (var (request, start) in started)
+            {
+                Write($"unanswered when the context closed, after {Stopwatch.GetElapsedTime(start).TotalSeconds:0.0} s: {request.Method} {request.Url}");
+            }
+        };
     }
 
     public async ValueTask DisposeAsync()

@@ -37,7 +37,7 @@ public sealed class InvitationJourneyTests(RosterApp app, BrowserFixture browser
         await Expect(teammate.GetByText("as Viewer")).ToBeVisibleAsync();
         await teammate.GetByRole(AriaRole.Link, new() { Name = "Sign up" }).ClickAsync();
         await Pages.SignUpAsync(teammate, "Tom Teammate", teammateEmail);
-        await teammate.WaitForURLAsync($"**/w/{workspaceId}");
+        await Pages.WaitForUrlAsync(teammate, $"**/w/{workspaceId}");
         await Expect(Pages.Notice(teammate)).ToHaveTextAsync("You joined Ada Admin's Workspace as Viewer");
         await Expect(teammate.GetByRole(AriaRole.Button, new() { Name = "Invite", Exact = true })).ToHaveCountAsync(0);
 
@@ -73,7 +73,7 @@ public sealed class InvitationJourneyTests(RosterApp app, BrowserFixture browser
         await Expect(guest.GetByRole(AriaRole.Button, new() { Name = "Switch account" })).ToBeVisibleAsync();
         await guest.GetByRole(AriaRole.Button, new() { Name = "Join Bea Boss's Workspace" }).ClickAsync();
 
-        await guest.WaitForURLAsync($"**/w/{workspaceId}");
+        await Pages.WaitForUrlAsync(guest, $"**/w/{workspaceId}");
         await Expect(Pages.Notice(guest)).ToHaveTextAsync("You joined Bea Boss's Workspace as Member");
 
         // Opening the link again changes nothing and says so.

@@ -55,7 +55,7 @@ public sealed class InvitationProblemPagesTests(RosterApp app, BrowserFixture br
         await page.GotoAsync(link.Url);
         await Pages.SignInAsync(page, email);
 
-        await page.WaitForURLAsync($"**/w/{workspace.Id}");
+        await Pages.WaitForUrlAsync(page, $"**/w/{workspace.Id}");
         await Expect(Pages.Notice(page)).ToHaveTextAsync("You joined Sign In Works as Member");
     }
 
@@ -90,7 +90,7 @@ public sealed class InvitationProblemPagesTests(RosterApp app, BrowserFixture br
 
         await page.GotoAsync(link.Url);
         await page.GetByRole(AriaRole.Button, new() { Name = "Join Acme Only" }).ClickAsync();
-        await page.WaitForURLAsync($"**/w/{workspace.Id}");
+        await Pages.WaitForUrlAsync(page, $"**/w/{workspace.Id}");
         await Expect(Pages.Notice(page)).ToHaveTextAsync("You joined Acme Only as Member");
     }
 }

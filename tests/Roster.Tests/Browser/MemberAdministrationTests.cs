@@ -95,7 +95,7 @@ public sealed class MemberAdministrationTests(RosterApp app, BrowserFixture brow
             memberPage, memberPage.GetByRole(AriaRole.Button, new() { Name = "Leave workspace", Exact = true }), $"Leave {workspace.Name}?", $"Leave {workspace.Name}");
 
         // Their only workspace: they land on the front door, outside it.
-        await memberPage.WaitForURLAsync(new Regex("/$"));
+        await Pages.WaitForUrlAsync(memberPage, new Regex("/$"));
         await Expect(Pages.Notice(memberPage)).ToHaveTextAsync($"You left {workspace.Name}.");
         await Expect(memberPage.GetByRole(AriaRole.Heading, new() { Name = "You are not in a workspace" })).ToBeVisibleAsync();
         Assert.DoesNotContain(await admin.Client.ListMembersAsync(workspace.Id), m => m.UserId == member.Id);

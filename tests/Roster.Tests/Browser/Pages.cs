@@ -1,3 +1,5 @@
+using System.Text;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Roster.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
@@ -29,7 +31,39 @@ public static class Pages
     {
         await page.GotoAsync("/login");
         await SignInAsync(page, user.Email, user.Password);
-        await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
+        await WaitForUrlAsync(page, new Regex("^(?!.*/login)"));
+    }
+
+    /// <summary>
+    /// Waits until the page's address matches the glob (<c>**</c> any characters, <c>*</c> any but <c>/</c>), for up
+    /// to 30 seconds. Not <see cref="IPage.WaitForURLAsync(string, PageWaitForURLOptions)"/>: it checks the address
+    /// and then subscribes to the events that change it, on another thread than the one delivering them, and loses a
+    /// navigation or a <c>load</c> that arrives in between (playwright-dotnet#3364). The assertion asks the browser
+    /// instead, until the address matches.
+    /// </summary>
+    public static Task WaitForUrlAsync(IPage page, string glob) => WaitForUrlAsync(page, GlobRegex(glob));
+
+    /// <summary>Waits until the page's address matches the pattern (searched, not anchored), for up to 30 seconds.</summary>
+    public static Task WaitForUrlAsync(IPage page, Regex pattern) =>
+        Expect(page).ToHaveURLAsync(pattern, new() { Timeout = 30_000 });
+
+    private static Regex GlobRegex(string glob)
+    {
+        var pattern = new StringBuilder("^");
+        for (var i = 0; i < glob.Length; i++)
+        {
+            if (glob[i] == '*' && i + 1 < glob.Length && glob[i + 1] == '*')
+            {
+                pattern.Append(".*");
+                i++;
+            }
+            else
+            {
+                pattern.Append(glob[i] == '*' ? "[^/]*" : Regex.Escape(glob[i].ToString()));
+            }
+        }
+
+        return new Regex(pattern.Append('$').ToString());
     }
 
     /// <summary>Opens Settings > Workspace from the account menu, which offers it in every state.</summary>
@@ -37,7 +71,7 @@ public static class Pages
     {
         await page.GetByLabel("Account menu").ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Workspace settings", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync("**/settings/workspace");
+        await WaitForUrlAsync(page, "**/settings/workspace");
     }
 
     /// <summary>A section's link in the Settings navigation: Workspace, Members, Permission Management, API keys.</summary>
@@ -69,7 +103,7 @@ public static class Pages
     {
         await page.GotoAsync("/signup");
         await SignUpAsync(page, name, email);
-        await page.WaitForURLAsync("**/w/*");
+        await WaitForUrlAsync(page, "**/w/*");
         return Guid.Parse(new Uri(page.Url).Segments[^1]);
     }
 
@@ -81,7 +115,7 @@ public static class Pages
         await dialog.GetByLabel("Permission").SelectOptionAsync(permission);
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Copy Invitation Link" }).ClickAsync();
         var linkBox = dialog.GetByRole(AriaRole.Textbox, new() { Name = "Invitation link" });
-        await Expect(linkBox).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("/invite/[A-Za-z0-9_-]{43}$"));
+        await Expect(linkBox).ToHaveValueAsync(new Regex("/invite/[A-Za-z0-9_-]{43}$"));
         return await linkBox.InputValueAsync();
     }
 

@@ -22,7 +22,7 @@ public sealed class PermissionManagementTests(RosterApp app, BrowserFixture brow
         await Pages.OpenSettingsFromAccountMenuAsync(admin);
         await Pages.SettingsSection(admin, "Permission Management").ClickAsync();
         await admin.GetByRole(AriaRole.Link, new() { Name = "+ Create Permission" }).ClickAsync();
-        await admin.WaitForURLAsync($"**/w/{workspaceId}/settings/permissions/new");
+        await Pages.WaitForUrlAsync(admin, $"**/w/{workspaceId}/settings/permissions/new");
 
         // All Edit ticks the Edit column and, since edit implies read-only, the Read-only column too.
         await admin.GetByLabel("Name", new() { Exact = true }).FillAsync("Experimenter");
@@ -38,7 +38,7 @@ public sealed class PermissionManagementTests(RosterApp app, BrowserFixture brow
         await Expect(admin.GetByLabel("All Edit Permissions")).Not.ToBeCheckedAsync();
         await admin.GetByRole(AriaRole.Button, new() { Name = "Create Permission", Exact = true }).ClickAsync();
 
-        await admin.WaitForURLAsync($"**/w/{workspaceId}/settings/permissions");
+        await Pages.WaitForUrlAsync(admin, $"**/w/{workspaceId}/settings/permissions");
         await Expect(Pages.Notice(admin)).ToContainTextAsync("Experimenter was created");
         var row = Pages.Row(admin, "Experimenter");
         await Expect(row).ToContainTextAsync("Custom");
@@ -57,7 +57,7 @@ public sealed class PermissionManagementTests(RosterApp app, BrowserFixture brow
         await Expect(invitee.GetByText("as Experimenter")).ToBeVisibleAsync();
         await invitee.GetByRole(AriaRole.Link, new() { Name = "Sign up" }).ClickAsync();
         await Pages.SignUpAsync(invitee, "Ivan Invitee", TestUsers.NewEmail());
-        await invitee.WaitForURLAsync($"**/w/{workspaceId}");
+        await Pages.WaitForUrlAsync(invitee, $"**/w/{workspaceId}");
         await Expect(Pages.Notice(invitee)).ToHaveTextAsync("You joined Petra Planner's Workspace as Experimenter");
 
         foreach (var menu in new[] { "A/B Test", "Feature Flag", "Remote Config", "Data Management", "CRM" })

@@ -35,7 +35,7 @@ public sealed class PlansPageTests(RosterApp app, BrowserFixture browser)
         using var removed = await admin.Client.RemoveMemberAsync(workspace.Id, members[^1].Id);
         await removed.EnsureSuccessAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Try again" }).ClickAsync();
-        await page.WaitForURLAsync($"**/w/{workspace.Id}");
+        await Pages.WaitForUrlAsync(page, $"**/w/{workspace.Id}");
         await Expect(Pages.Notice(page)).ToHaveTextAsync("You joined Five Seat Co as Member");
     }
 
@@ -68,7 +68,7 @@ public sealed class PlansPageTests(RosterApp app, BrowserFixture browser)
         await Pages.SignInAsync(page, admin);
         await Pages.OpenSettingsFromAccountMenuAsync(page);
         await Pages.SettingsSection(page, "Plan").ClickAsync();
-        await page.WaitForURLAsync($"**/w/{workspace.Id}/settings/plan");
+        await Pages.WaitForUrlAsync(page, $"**/w/{workspace.Id}/settings/plan");
 
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Small Plan Co is on the Free plan" })).ToBeVisibleAsync();
         var bar = page.GetByRole(AriaRole.Progressbar, new() { Name = "Seats used" });

@@ -104,7 +104,7 @@ public sealed class RequestBodyLimitTests(RosterApp app)
     [Fact]
     public void TheLimits_AreDocumented()
     {
-        var design = File.ReadAllText(Path.Combine(RepositoryFolder(), "docs", "design.md"));
+        var design = File.ReadAllText(Path.Combine(RepositoryFiles.Root, "docs", "design.md"));
         var start = design.IndexOf("## Request limits", StringComparison.Ordinal);
         Assert.True(start >= 0, "docs/design.md has no '## Request limits' section.");
         var end = design.IndexOf("\n## ", start + 3, StringComparison.Ordinal);
@@ -120,19 +120,6 @@ public sealed class RequestBodyLimitTests(RosterApp app)
         {
             Assert.Contains(route.Route, section, StringComparison.Ordinal);
         }
-    }
-
-    private static string RepositoryFolder()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "Roster.slnx")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Roster.slnx not found above the test binaries.");
     }
 
     /// <summary>A stream that does not say its length, so the client sends it chunked.</summary>
