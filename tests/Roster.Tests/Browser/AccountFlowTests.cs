@@ -33,7 +33,7 @@ public sealed class AccountFlowTests(RosterApp app, BrowserFixture browser)
         var page = await context.NewPageAsync();
         var workspaceId = await Pages.SignUpWithNewWorkspaceAsync(page, "Sam Solo", email);
 
-        await page.GetByLabel("Account menu").ClickAsync();
+        await Pages.AccountMenu(page).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
         await Pages.WaitForUrlAsync(page, "**/login");
         await page.GotoAsync($"/w/{workspaceId}");
@@ -46,7 +46,7 @@ public sealed class AccountFlowTests(RosterApp app, BrowserFixture browser)
         // Signed in, the sign-in and sign-up pages lead back to the dashboard.
         await page.GotoAsync("/signup");
         await Pages.WaitForUrlAsync(page, $"**/w/{workspaceId}");
-        await page.GetByLabel("Switch workspace").ClickAsync();
+        await Pages.WorkspaceSwitcher(page).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Your workspaces" }).GetByRole(AriaRole.Link)).ToHaveCountAsync(1);
     }
 

@@ -22,7 +22,7 @@ public sealed class MemberAdministrationTests(RosterApp app, BrowserFixture brow
         await Pages.SignInAsync(adminPage, admin);
         await Pages.SignInAsync(memberPage, member);
         await memberPage.GotoAsync($"/w/{workspace.Id}");
-        await Expect(Pages.GrantsOn(memberPage, "A/B Test")).ToHaveTextAsync(["Edit", "Read-only", "Data download", "Data read"]);
+        await Expect(Pages.GrantsOn(memberPage, "A/B Test")).ToHaveTextAsync([Pages.FullAccess, Pages.RawDataAccess, Pages.DataStatusAccess]);
 
         await adminPage.GotoAsync($"/w/{workspace.Id}/settings/members");
         var row = Pages.Row(adminPage, member.Email);
@@ -35,7 +35,7 @@ public sealed class MemberAdministrationTests(RosterApp app, BrowserFixture brow
         await Expect(memberPage.GetByText("You are Viewer in this workspace.")).ToBeVisibleAsync();
         foreach (var menu in new[] { "A/B Test", "Feature Flag", "Remote Config", "Analytics", "Data Management", "CRM" })
         {
-            await Expect(Pages.GrantsOn(memberPage, menu)).ToHaveTextAsync(["Read-only", "Data read"]);
+            await Expect(Pages.GrantsOn(memberPage, menu)).ToHaveTextAsync(["Read only", Pages.DataStatusAccess]);
         }
 
         // A member reads the list but changes nothing there.

@@ -69,7 +69,7 @@ public static class Pages
     /// <summary>Opens Settings > Workspace from the account menu, which offers it in every state.</summary>
     public static async Task OpenSettingsFromAccountMenuAsync(IPage page)
     {
-        await page.GetByLabel("Account menu").ClickAsync();
+        await AccountMenu(page).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Workspace settings", Exact = true }).ClickAsync();
         await WaitForUrlAsync(page, "**/settings/workspace");
     }
@@ -78,7 +78,30 @@ public static class Pages
     public static ILocator SettingsSection(IPage page, string name) =>
         page.GetByRole(AriaRole.Navigation, new() { Name = "Settings sections" }).GetByRole(AriaRole.Link, new() { Name = name, Exact = true });
 
-    /// <summary>The badges of one menu on the dashboard: what the person may do there.</summary>
+    /// <summary>
+    /// The account menu's summary in the header. A summary has no ARIA role to find it by; its name is the person's
+    /// name (what the screen shows) followed by a visually hidden "account menu".
+    /// </summary>
+    public static ILocator AccountMenu(IPage page) =>
+        page.GetByRole(AriaRole.Banner).Locator("summary").Filter(new() { HasText = "account menu" });
+
+    /// <summary>The workspace switcher's summary in the header: the workspace's name, then a hidden "switch workspace".</summary>
+    public static ILocator WorkspaceSwitcher(IPage page) =>
+        page.GetByRole(AriaRole.Banner).Locator("summary").Filter(new() { HasText = "switch workspace" });
+
+    /// <summary>A menu card's first line when the permission may edit the menu.</summary>
+    public const string FullAccess = "You can view, create, edit and delete";
+
+    /// <summary>A menu card's line for the data-download grant.</summary>
+    public const string RawDataAccess = "You can download its raw data";
+
+    /// <summary>A menu card's line for the data-read grant.</summary>
+    public const string DataStatusAccess = "You can see its data-collection status";
+
+    /// <summary>
+    /// The lines of one menu's card on the dashboard that say, in words, what the person may do there: first the
+    /// screens (<see cref="FullAccess"/>, "Read only", "No access"), then the data.
+    /// </summary>
     public static ILocator GrantsOn(IPage page, string menu) =>
         page.GetByRole(AriaRole.List, new() { Name = $"Your access to {menu}", Exact = true }).GetByRole(AriaRole.Listitem);
 
@@ -120,4 +143,19 @@ public static class Pages
     }
 
     public static ILocator Notice(IPage page) => page.GetByRole(AriaRole.Status).First;
+
+    /// <summary>Where <see cref="ScreenshotAsync"/> writes: <c>artifacts/screenshots/</c> at the repository's root (gitignored).</summary>
+    public static string ScreenshotFolder { get; } = Path.Combine(RepositoryFiles.Root, "artifacts", "screenshots");
+
+    /// <summary>
+    /// Saves a full-page PNG of what the page shows now as <c>artifacts/screenshots/{name}.png</c>, for a person to
+    /// look at after the run (the layout tests check what can be checked; a screenshot shows the rest). Returns its path.
+    /// </summary>
+    public static async Task<string> ScreenshotAsync(IPage page, string name)
+    {
+        Directory.CreateDirectory(ScreenshotFolder);
+        var path = Path.Combine(ScreenshotFolder, $"{name}.png");
+        await page.ScreenshotAsync(new() { Path = path, FullPage = true, Animations = ScreenshotAnimations.Disabled });
+        return path;
+    }
 }

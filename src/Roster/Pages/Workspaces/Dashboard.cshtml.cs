@@ -13,6 +13,35 @@ public sealed class DashboardModel(WorkspaceService workspaces, UserManager<User
     /// <summary>Every menu with the grants the person holds on it (none: the menu shows "No access").</summary>
     public IReadOnlyList<(Menu Menu, Grants Grants)> Menus { get; private set; } = [];
 
+    /// <summary>
+    /// What a menu card says about the person's grants there, in words: first what they may do with its screens
+    /// ("You can view, create, edit and delete", "Read only", "No access"), then what they may do with its data.
+    /// The evaluator decided the grants; this only words them.
+    /// </summary>
+    public static MenuAccess DescribeAccess(Grants grants)
+    {
+        if (grants == Grants.None)
+        {
+            return new MenuAccess("none", ["No access"]);
+        }
+
+        var (level, first) = grants.HasFlag(Grants.Edit) ? ("edit", "You can view, create, edit and delete")
+            : grants.HasFlag(Grants.ReadOnly) ? ("read", "Read only")
+            : ("none", "No access to its screens");
+        List<string> lines = [first];
+        if (grants.HasFlag(Grants.DataDownload))
+        {
+            lines.Add("You can download its raw data");
+        }
+
+        if (grants.HasFlag(Grants.DataRead))
+        {
+            lines.Add("You can see its data-collection status");
+        }
+
+        return new MenuAccess(level, lines);
+    }
+
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
         if (!await LoadHeaderAsync(cancellationToken))
@@ -27,3 +56,6 @@ public sealed class DashboardModel(WorkspaceService workspaces, UserManager<User
         return Page();
     }
 }
+
+/// <summary>A menu card's words: <paramref name="Level"/> (<c>edit</c>, <c>read</c>, <c>none</c>) styles the first line.</summary>
+public sealed record MenuAccess(string Level, IReadOnlyList<string> Lines);

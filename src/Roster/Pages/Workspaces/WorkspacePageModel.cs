@@ -30,8 +30,19 @@ public sealed record WorkspaceHeader(
     /// <summary>Whether the workspace's plan includes the feature (the dashboard shows it locked otherwise).</summary>
     public bool Has(PlanFeature feature) => Workspace.Plan.Has(feature);
 
+    /// <summary>The person's initials for the account menu's avatar: the first letters of the first two words of their name.</summary>
+    public string Initials { get; } = InitialsOf(User.DisplayName);
+
     /// <summary>Settings > Plan, where the plans are compared.</summary>
     public string PlanPath => $"/w/{Workspace.Id}/settings/plan";
+
+    private static string InitialsOf(string name)
+    {
+        // Whole text elements, so a name that starts with an emoji or a combining mark is not cut in half.
+        var words = name.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var initials = words.Take(2).Select(word => System.Globalization.StringInfo.GetNextTextElement(word));
+        return string.Concat(initials).ToUpperInvariant();
+    }
 }
 
 /// <summary>A page inside a workspace (<c>/w/{workspaceId}/...</c>); the policy has already checked membership.</summary>
