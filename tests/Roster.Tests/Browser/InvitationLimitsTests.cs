@@ -28,7 +28,7 @@ public sealed class InvitationLimitsTests(RosterApp app, BrowserFixture browser)
         await Expect(limits.GetByRole(AriaRole.Listitem)).ToHaveTextAsync(
         [
             "Only people with an @acme.test address can join, and the address must be verified first.",
-            $"The link expires on {link.ExpiresAt.UtcDateTime:d MMM yyyy HH:mm} UTC.",
+            ExpiryLine(link),
             "It works 3 more times.",
         ]);
         var expiry = limits.Locator("time");
@@ -63,7 +63,7 @@ public sealed class InvitationLimitsTests(RosterApp app, BrowserFixture browser)
         // No domain and no limit on uses: only the expiry is said.
         await page.GotoAsync(open.Url);
         await Expect(page.GetByRole(AriaRole.List, new() { Name = "What this link allows" }).GetByRole(AriaRole.Listitem))
-            .ToHaveTextAsync([$"The link expires on {open.ExpiresAt.UtcDateTime:d MMM yyyy HH:mm} UTC."]);
+            .ToHaveTextAsync([ExpiryLine(open)]);
         await Expect(page.GetByText("Only people with")).ToHaveCountAsync(0);
     }
 
@@ -80,4 +80,8 @@ public sealed class InvitationLimitsTests(RosterApp app, BrowserFixture browser)
         await Expect(page.GetByText("as Admin")).ToBeVisibleAsync();
         await Expect(page.GetByText("It works one more time.")).ToBeVisibleAsync();
     }
+
+    /// <summary>"The link expires on 7 Dec 2026 14:05 UTC.": one format, whatever the test machine's culture.</summary>
+    private static string ExpiryLine(Roster.Features.Invitations.CreatedInvitationLinkResponse link) =>
+        $"The link expires on {link.ExpiresAt.UtcDateTime.ToString("d MMM yyyy HH:mm", System.Globalization.CultureInfo.InvariantCulture)} UTC.";
 }
