@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Roster.Features.Accounts;
@@ -9,17 +10,37 @@ namespace Roster.Pages;
 
 /// <summary>
 /// The dashboard's front door: opens the last used workspace. Someone in no workspace at all (they left, or
-/// signed up through the API) is offered to create one; creating is a POST.
+/// signed up through the API) is offered to create one, with its name prefilled (one click accepts it); creating is a POST.
 /// </summary>
 [Authorize]
-public sealed class IndexModel(WorkspaceService workspaces, Microsoft.AspNetCore.Identity.UserManager<User> users) : PageModel
+public sealed class IndexModel(WorkspaceService workspaces, UserManager<User> users) : PageModel
 {
+    /// <summary>The new workspace's name: prefilled with the default a first sign-in would give it.</summary>
+    [BindProperty]
+    public string? Name { get; set; }
+
+    /// <summary>The name's field error, shown beside the field.</summary>
+    public string? NameError { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
         var workspaceId = await workspaces.DefaultWorkspaceIdAsync(User.UserId(), cancellationToken);
-        return workspaceId is { } id ? LocalRedirect(SignInCompletion.WorkspaceUrl(id)) : Page();
+        if (workspaceId is { } id)
+        {
+            return LocalRedirect(SignInCompletion.WorkspaceUrl(id));
+        }
+
+        var user = await users.GetUserAsync(User);
+        if (user is null)
+        {
+            return Challenge();
+        }
+
+        Name = Workspace.DefaultNameFor(user.DisplayName);
+        return Page();
     }
 
+    /// <summary>Creates the workspace with the name given; someone who has one already is sent to it, and nothing is created.</summary>
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         var user = await users.GetUserAsync(User);
@@ -28,7 +49,13 @@ public sealed class IndexModel(WorkspaceService workspaces, Microsoft.AspNetCore
             return Challenge();
         }
 
-        var workspaceId = await workspaces.EnsureWorkspaceAsync(user, cancellationToken);
-        return LocalRedirect(SignInCompletion.WorkspaceUrl(workspaceId));
+        var result = await workspaces.EnsureWorkspaceAsync(user, Name, cancellationToken);
+        if (!result.IsSuccess)
+        {
+            NameError = result.Error!.Fields?.GetValueOrDefault("name")?.FirstOrDefault() ?? result.Error!.Message;
+            return Page();
+        }
+
+        return LocalRedirect(SignInCompletion.WorkspaceUrl(result.Value));
     }
 }

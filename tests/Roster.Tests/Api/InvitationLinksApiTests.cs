@@ -118,7 +118,7 @@ public sealed class InvitationLinksApiTests(RosterApp app)
         var links = JsonDocument.Parse(text).RootElement.EnumerateArray().ToList();
         Assert.Equal([newer.Id, older.Id], links.Select(link => link.GetProperty("id").GetGuid()));
         Assert.All(links, link => Assert.Equal(
-            ["allowedDomains", "createdAt", "createdBy", "createdByName", "expiresAt", "fingerprint", "id", "maxUses", "permission", "permissionId", "revokedAt", "status", "uses"],
+            ["allowedDomains", "createdAt", "createdBy", "createdByName", "expiresAt", "fingerprint", "id", "maxUses", "permission", "permissionId", "revokedAt", "revokedBy", "revokedByName", "status", "uses"],
             link.EnumerateObject().Select(property => property.Name).Order(StringComparer.Ordinal)));
 
         var listed = links[1];
@@ -131,6 +131,8 @@ public sealed class InvitationLinksApiTests(RosterApp app)
         Assert.Equal(1, listed.GetProperty("uses").GetInt32());
         Assert.Equal("active", listed.GetProperty("status").GetString());
         Assert.Equal(JsonValueKind.Null, listed.GetProperty("revokedAt").ValueKind);
+        Assert.Equal(JsonValueKind.Null, listed.GetProperty("revokedBy").ValueKind);
+        Assert.Equal(JsonValueKind.Null, listed.GetProperty("revokedByName").ValueKind);
         Assert.Equal(0, listed.GetProperty("allowedDomains").GetArrayLength());
         Assert.Equal(0, links[0].GetProperty("uses").GetInt32());
         Assert.Equal(JsonValueKind.Null, links[0].GetProperty("maxUses").ValueKind);

@@ -103,7 +103,8 @@ public sealed class AccountFlowTests(RosterApp app, BrowserFixture browser)
         await using var context = await browser.NewContextAsync(app.BaseAddress);
         var page = await context.NewPageAsync();
         await Pages.SignUpWithNewWorkspaceAsync(page, "Val Verify", email);
-        await Expect(page.GetByText("Verify your email address")).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Region, new() { Name = "Confirm your email" }))
+            .ToContainTextAsync("Confirm your email so teammates' company-only invitation links work for you.");
 
         var message = await app.Mailbox.WaitForMessageAsync(email, m => m.Subject!.Contains("Verify", StringComparison.Ordinal));
         var link = Mailbox.FirstLink(message);

@@ -42,8 +42,15 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// A fresh browser context (a person) for the app. Without Chromium the test is skipped on a developer's
     /// machine, and fails under CI=true, where a skipped browser test would hide a broken flow.
     /// </summary>
-    public async Task<IBrowserContext> NewContextAsync(Uri baseAddress)
+    public Task<IBrowserContext> NewContextAsync(Uri baseAddress) => NewContextAsync(baseAddress, new BrowserNewContextOptions());
+
+    /// <summary>
+    /// A fresh browser context with options of the test's own (a time zone, a locale); the base address and the
+    /// clipboard permissions are set here.
+    /// </summary>
+    public async Task<IBrowserContext> NewContextAsync(Uri baseAddress, BrowserNewContextOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         if (browser is null)
         {
             var message = $"Chromium is not installed at {ChromiumPath}; scripts/test.sh installs it (apt-get install chromium).";
@@ -55,11 +62,9 @@ public sealed class BrowserFixture : IAsyncLifetime
             Assert.Skip(message);
         }
 
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = baseAddress.ToString(),
-            Permissions = ["clipboard-read", "clipboard-write"],
-        });
+        options.BaseURL = baseAddress.ToString();
+        options.Permissions = ["clipboard-read", "clipboard-write"];
+        var context = await browser.NewContextAsync(options);
         // Generous waits: the suite runs its API tests beside the browser on two cores, and a sign-up (password
         // hashing, the verification email over SMTP, the first workspace) can take seconds when they crowd it. A
         // broken flow still fails, only later.

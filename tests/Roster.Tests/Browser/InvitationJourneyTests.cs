@@ -47,7 +47,7 @@ public sealed class InvitationJourneyTests(RosterApp app, BrowserFixture browser
         await Expect(admin.GetByRole(AriaRole.Button, new() { Name = "Invite", Exact = true })).ToHaveCountAsync(0);
         await admin.GetByRole(AriaRole.Link, new() { Name = "Settings", Exact = true }).ClickAsync();
         var linkRow = admin.GetByRole(AriaRole.Table, new() { Name = "Invitation links" }).GetByRole(AriaRole.Row).Filter(new() { HasText = "Viewer" });
-        await Expect(linkRow).ToContainTextAsync("1 of unlimited");
+        await Expect(linkRow).ToContainTextAsync("1, no limit");
         await Expect(linkRow).ToContainTextAsync("Tom Teammate");
         await Pages.SettingsSection(admin, "Members").ClickAsync();
         var row = admin.GetByRole(AriaRole.Row).Filter(new() { HasText = teammateEmail });
@@ -96,10 +96,13 @@ public sealed class InvitationJourneyTests(RosterApp app, BrowserFixture browser
         await admin.GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
 
         var row = admin.GetByRole(AriaRole.Row).Filter(new() { HasText = "Member" }).Filter(new() { HasText = "active" });
-        await Expect(row).ToContainTextAsync("0 of unlimited");
-        await row.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Revoke") }).ClickAsync();
+        await Expect(row).ToContainTextAsync("0, no limit");
+        var revoke = row.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Revoke") });
+        var fingerprint = (await revoke.GetAttributeAsync("aria-label"))!["Revoke link ".Length..];
+        await Pages.ConfirmAsync(admin, revoke, $"Revoke link {fingerprint}?", "Revoke link");
         await Expect(Pages.Notice(admin)).ToContainTextAsync("was revoked");
-        await Expect(admin.GetByRole(AriaRole.Row).Filter(new() { HasText = "revoked" })).ToHaveCountAsync(1);
+        await admin.GetByText("Past links (1)").ClickAsync();
+        await Expect(admin.GetByRole(AriaRole.Table, new() { Name = "Past invitation links" }).GetByRole(AriaRole.Row).Filter(new() { HasText = "Revoked on" })).ToHaveCountAsync(1);
 
         var response = await guest.GotoAsync(link);
         Assert.Equal(410, response!.Status);

@@ -210,6 +210,9 @@ public static class AuthorizationMatrix
         Page("POST", "/w/{workspaceId}/settings/workspace", "Leave", "a stand-in leaves",  [ToLogin,    Done,          Done,          Done,          Done,   PageHidden, PageForbidden, PageForbidden], LeaveOnThePage),
         Page("POST", "/w/{workspaceId}/settings/workspace", "Rename", null,                [ToLogin,    PageForbidden, PageForbidden, PageForbidden, Done,   PageHidden, PageForbidden, PageForbidden], RenameWorkspaceOnThePage),
         Page("POST", "/w/{workspaceId}/settings/workspace", "Delete", "the Admin deletes one of their own", [ToLogin, PageForbidden, PageForbidden, PageForbidden, Done, PageHidden, PageForbidden, PageForbidden], DeleteWorkspaceOnThePage),
+        Page("POST", "/w/{workspaceId}/onboarding", "Name", null,                          [ToLogin,    PageForbidden, PageForbidden, PageForbidden, ToWorkspace, PageHidden, PageForbidden, PageForbidden], SaveNameOnTheCard),
+        Page("POST", "/w/{workspaceId}/onboarding", "Dismiss", null,                       [ToLogin,    ToWorkspace,   ToWorkspace,   ToWorkspace,   ToWorkspace, PageHidden, PageForbidden, PageForbidden], DismissTheCard),
+        Page("POST", "/w/{workspaceId}/onboarding", "DismissEmailReminder", null,          [ToLogin,    ToWorkspace,   ToWorkspace,   ToWorkspace,   ToWorkspace, PageHidden, PageForbidden, PageForbidden], DismissTheEmailReminder),
         Page("GET", "/w/{workspaceId}/settings/members", null, null,                       [ToLogin,    Shown,         Shown,         Shown,         Shown,  PageHidden, PageForbidden, PageForbidden], Visit(s => $"{s.Pages}/settings/members")),
         Page("POST", "/w/{workspaceId}/settings/members", "ChangePermission", null,        [ToLogin,    PageForbidden, PageForbidden, PageForbidden, Done,   PageHidden, PageForbidden, PageForbidden], ChangePermissionOnThePage),
         Page("POST", "/w/{workspaceId}/settings/members", "Remove", null,                  [ToLogin,    PageForbidden, PageForbidden, PageForbidden, Done,   PageHidden, PageForbidden, PageForbidden], RemoveOnThePage),
@@ -344,6 +347,37 @@ public static class AuthorizationMatrix
         return await s.PageCallAsync(
             s.PageClientOf(caller), HttpMethod.Post, $"/w/{workspaceId}/settings/workspace", "Rename", new Dictionary<string, string> { ["Name"] = name },
             verify: async allowed => Assert.Equal(allowed, await s.WorkspaceNamedAsync(name)));
+    }
+
+    private static async Task<PreparedCall> SaveNameOnTheCard(AuthorizationScenario s, Caller caller)
+    {
+        var workspaceId = await WorkspaceToChangeAsync(s, caller);
+        var name = AuthorizationScenario.UniqueName("Named");
+        return await s.PageCallAsync(
+            s.PageClientOf(caller), HttpMethod.Post, $"/w/{workspaceId}/onboarding", "Name", new Dictionary<string, string> { ["Name"] = name },
+            verify: async allowed => Assert.Equal(allowed, await s.WorkspaceNamedAsync(name)));
+    }
+
+    /// <summary>Dismissing the card is the caller's own: only their membership in the scenario workspace changes.</summary>
+    private static async Task<PreparedCall> DismissTheCard(AuthorizationScenario s, Caller caller)
+    {
+        var userId = s.UserOf(caller)?.Id;
+        return await s.PageCallAsync(
+            s.PageClientOf(caller), HttpMethod.Post, $"{s.Pages}/onboarding", "Dismiss",
+            verify: async allowed => Assert.Equal(allowed, await s.App.QueryAsync(db => db.Memberships.AnyAsync(
+                m => m.WorkspaceId == s.Workspace.Id && m.UserId == userId && m.OnboardingDismissedAt != null, TestContext.Current.CancellationToken))));
+    }
+
+    /// <summary>Dismissing the email reminder is the caller's own; someone outside the workspace cannot post it there.</summary>
+    private static async Task<PreparedCall> DismissTheEmailReminder(AuthorizationScenario s, Caller caller)
+    {
+        var user = s.UserOf(caller) is null ? null : await s.StandInAsync(caller);
+        var client = user is null ? s.PageClientOf(caller) : await CookieSession.SignInAsync(s.App, user);
+        var userId = user?.Id ?? Guid.Empty;
+        return await s.PageCallAsync(
+            client, HttpMethod.Post, $"{s.Pages}/onboarding", "DismissEmailReminder",
+            verify: async allowed => Assert.Equal(allowed, await s.App.QueryAsync(db => db.Users.AnyAsync(
+                u => u.Id == userId && u.EmailReminderDismissedAt != null, TestContext.Current.CancellationToken))));
     }
 
     private static async Task<PreparedCall> DeleteWorkspaceOnThePage(AuthorizationScenario s, Caller caller)

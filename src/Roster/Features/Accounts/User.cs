@@ -20,6 +20,12 @@ public sealed class User : IdentityUser<Guid>
     /// </summary>
     public DateTimeOffset? DisabledAt { get; set; }
 
+    /// <summary>
+    /// When the person dismissed the dashboard's reminder to confirm their email (UTC); null while it shows. Kept on the
+    /// server, so the reminder stays away on every device and after signing in again.
+    /// </summary>
+    public DateTimeOffset? EmailReminderDismissedAt { get; set; }
+
     public string DisplayName => DisplayNameOf(Name, Email);
 
     /// <summary>The name people see: the user's name, or their email when they gave none (API sign-ups).</summary>

@@ -14,6 +14,7 @@ public sealed record CreatedInvitationLinkResponse(Guid Id, string Url, string P
 /// A link as Settings and <c>GET .../invitation-links</c> list it. <c>Status</c>: <c>active</c>, <c>expired</c>,
 /// <c>revoked</c>, <c>used_up</c>, or <c>inactive</c> (its permission was deleted or its creator is no longer an
 /// Admin, so it refuses everyone). <c>Permission</c> and <c>PermissionId</c> are null once the permission is deleted.
+/// <c>RevokedBy</c> and <c>RevokedByName</c> say who revoked it (null while it is not revoked, or when that account is gone).
 /// </summary>
 public sealed record InvitationLinkResponse(
     Guid Id,
@@ -28,7 +29,9 @@ public sealed record InvitationLinkResponse(
     int Uses,
     IReadOnlyList<string> AllowedDomains,
     string Status,
-    DateTimeOffset? RevokedAt);
+    DateTimeOffset? RevokedAt,
+    Guid? RevokedBy = null,
+    string? RevokedByName = null);
 
 /// <summary>What a link grants, for its landing page and <c>GET /api/v1/invitations/{token}</c>.</summary>
 public sealed record InvitationPreviewResponse(

@@ -119,6 +119,7 @@ public sealed partial class InvitationService(
             {
                 Link = l,
                 Creator = db.Users.Where(u => u.Id == l.CreatedByUserId).Select(u => new { u.Name, u.Email }).First(),
+                Revoker = db.Users.Where(u => u.Id == l.RevokedByUserId).Select(u => new { u.Name, u.Email }).FirstOrDefault(),
                 PermissionName = db.Permissions.Where(p => p.Id == l.PermissionId).Select(p => p.Name).FirstOrDefault(),
                 CreatorAdministers = db.Memberships
                     .Where(m => m.WorkspaceId == l.WorkspaceId && m.UserId == l.CreatedByUserId)
@@ -139,7 +140,9 @@ public sealed partial class InvitationService(
                 row.Link.Uses,
                 row.Link.AllowedDomainList,
                 StatusOf(row.Link, row.PermissionName is not null, row.CreatorAdministers, now).ToApiName(),
-                row.Link.RevokedAt))
+                row.Link.RevokedAt,
+                row.Link.RevokedByUserId,
+                row.Revoker is null ? null : User.DisplayNameOf(row.Revoker.Name, row.Revoker.Email)))
             .ToList();
     }
 

@@ -43,4 +43,11 @@ public sealed class Membership
 
     /// <summary>The link this member joined through, if any (shown in Settings > Workspace).</summary>
     public Guid? InvitationLinkId { get; private set; }
+
+    /// <summary>
+    /// When the member dismissed the dashboard's "Get started" card in this workspace (UTC); null while it may show.
+    /// A personal preference, the one column of a membership written outside <see cref="MemberService"/>
+    /// (<c>OnboardingService</c>): it changes neither who belongs nor what they may do.
+    /// </summary>
+    public DateTimeOffset? OnboardingDismissedAt { get; private set; }
 }

@@ -47,6 +47,15 @@ public sealed class Workspace
     /// </summary>
     public DateTimeOffset? MemberLimitNoticeSentAt { get; private set; }
 
+    /// <summary>
+    /// When an Admin chose the workspace's name (UTC): given at creation, saved or kept in Settings or the dashboard's
+    /// "Get started" card. Null while it still has the name made up for it at first sign-in, which the card offers to change.
+    /// </summary>
+    public DateTimeOffset? NameChosenAt { get; private set; }
+
+    /// <summary>Records that the name was chosen by a person, not made up (a workspace created with a name they gave).</summary>
+    public void MarkNameChosen(DateTimeOffset at) => NameChosenAt ??= at;
+
     public static string DefaultNameFor(string displayName) =>
         StorableText.Truncate($"{displayName}'s Workspace", NameMaxLength);
 }

@@ -22,12 +22,13 @@ public sealed class WorkspaceService(RosterDbContext db, MemberService members, 
             return invalid;
         }
 
-        return await CreateWithAdminAsync(actor, name, cancellationToken);
+        return await CreateWithAdminAsync(actor, name, nameChosen: true, cancellationToken);
     }
 
     /// <summary>
     /// Renames a workspace (Admins; the caller's policy checks that). One transaction: the new name and a
-    /// <c>workspace.renamed</c> audit entry ("old → new"). Renaming to the same name changes and records nothing.
+    /// <c>workspace.renamed</c> audit entry ("old → new"). Renaming to the same name changes and records nothing, but
+    /// counts as choosing it (<see cref="Workspace.NameChosenAt"/>: the "Get started" card's first step is done).
     /// Errors: <c>validation_failed</c> on <c>name</c> (1 to 80 characters after trimming), 404 <c>workspace.not_found</c>.
     /// </summary>
     public async Task<Result<WorkspaceSummary>> RenameAsync(Actor actor, Guid workspaceId, string? newName, CancellationToken cancellationToken)
@@ -39,9 +40,11 @@ public sealed class WorkspaceService(RosterDbContext db, MemberService members, 
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
 
-        // Locks the row first (a no-op update), so of two renames at once each records the name it really replaced.
+        // Locks the row first (an update that changes no name), so of two renames at once each records the name it
+        // really replaced. The same statement records that a person chose the name, the first time.
+        var now = time.GetUtcNowForStorage();
         await db.Workspaces.Where(w => w.Id == workspaceId)
-            .ExecuteUpdateAsync(setters => setters.SetProperty(w => w.Name, w => w.Name), cancellationToken);
+            .ExecuteUpdateAsync(setters => setters.SetProperty(w => w.NameChosenAt, w => w.NameChosenAt ?? now), cancellationToken);
         var oldName = await db.Workspaces.Where(w => w.Id == workspaceId).Select(w => w.Name).SingleOrDefaultAsync(cancellationToken);
         if (oldName is null)
         {
@@ -52,7 +55,7 @@ public sealed class WorkspaceService(RosterDbContext db, MemberService members, 
         {
             await db.Workspaces.Where(w => w.Id == workspaceId)
                 .ExecuteUpdateAsync(setters => setters.SetProperty(w => w.Name, name), cancellationToken);
-            audit.Add(actor, workspaceId, AuditActions.WorkspaceRenamed, new AuditTarget(AuditTargets.Workspace, workspaceId.ToString(), name), details: $"{oldName} → {name}");
+            audit.Add(actor, workspaceId, AuditActions.WorkspaceRenamed, new AuditTarget(AuditTargets.Workspace, workspaceId.ToString(), name), details: $"{oldName} → {name}", at: now);
             await db.SaveChangesAsync(cancellationToken);
         }
 
@@ -110,8 +113,29 @@ public sealed class WorkspaceService(RosterDbContext db, MemberService members, 
             return id;
         }
 
-        var created = await CreateWithAdminAsync(Actor.ForUser(user.Id), Workspace.DefaultNameFor(user.DisplayName), cancellationToken);
+        var created = await CreateWithAdminAsync(Actor.ForUser(user.Id), Workspace.DefaultNameFor(user.DisplayName), nameChosen: false, cancellationToken);
         return created.Value.Id;
+    }
+
+    /// <summary>
+    /// The dashboard's front door for someone in no workspace (they left theirs): a workspace with the name they gave,
+    /// as its Admin. Someone who belongs to one already (a second click, another tab) gets it, and nothing is created.
+    /// Errors: <c>validation_failed</c> on <c>name</c>.
+    /// </summary>
+    public async Task<Result<Guid>> EnsureWorkspaceAsync(User user, string? name, CancellationToken cancellationToken)
+    {
+        if (await DefaultWorkspaceIdAsync(user.Id, cancellationToken) is { } existing)
+        {
+            return existing;
+        }
+
+        if (ValidateName(name, out var validName) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var created = await CreateWithAdminAsync(Actor.ForUser(user.Id), validName, nameChosen: true, cancellationToken);
+        return created.IsSuccess ? created.Value.Id : created.Error!;
     }
 
     /// <summary>The last used workspace if the user is still a member of it, else their oldest membership.</summary>
@@ -166,11 +190,17 @@ public sealed class WorkspaceService(RosterDbContext db, MemberService members, 
     }
 
     /// <summary>One transaction: the workspace, its built-in permissions, its creator as Admin, and its <c>workspace.created</c> entry.</summary>
-    private async Task<Result<WorkspaceSummary>> CreateWithAdminAsync(Actor actor, string name, CancellationToken cancellationToken)
+    /// <param name="nameChosen">Whether a person gave the name (false for the one made up at first sign-in).</param>
+    private async Task<Result<WorkspaceSummary>> CreateWithAdminAsync(Actor actor, string name, bool nameChosen, CancellationToken cancellationToken)
     {
         var userId = actor.RequiredUserId;
         var now = time.GetUtcNowForStorage();
         var workspace = new Workspace(name, userId, now, plans.Default.Name);
+        if (nameChosen)
+        {
+            workspace.MarkNameChosen(now);
+        }
+
         var builtIns = Permission.BuiltInsFor(workspace.Id, now);
         var admin = builtIns.Single(p => p.Kind == PermissionKind.Admin);
 

@@ -131,6 +131,7 @@ public static class RosterHost
         builder.Services.AddScoped<AuditLogReader>();
         builder.Services.AddScoped<PermissionService>();
         builder.Services.AddScoped<WorkspaceService>();
+        builder.Services.AddScoped<OnboardingService>();
         builder.Services.AddScoped<MemberService>();
         builder.Services.AddScoped<InvitationService>();
         builder.Services.AddScoped<AccessService>();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -32,6 +33,12 @@ public sealed class SettingsModel(
 
     public IReadOnlyList<InvitationLinkResponse> Links { get; private set; } = [];
 
+    /// <summary>Links that have not ended (active, or refusing everyone for now): listed first, each with Revoke.</summary>
+    public IReadOnlyList<InvitationLinkResponse> LiveLinks => [.. Links.Where(link => !IsPast(link))];
+
+    /// <summary>Expired, revoked and used-up links: folded below the live ones, each with why it stopped.</summary>
+    public IReadOnlyList<InvitationLinkResponse> PastLinks => [.. Links.Where(IsPast)];
+
     /// <summary>The rename form's name (Admins).</summary>
     [BindProperty]
     public string? Name { get; set; }
@@ -55,8 +62,13 @@ public sealed class SettingsModel(
         return joined.Total > joined.Names.Count ? $"{names} and {joined.Total - joined.Names.Count} more" : names;
     }
 
-    /// <summary>Whether the link still lets people in, so Revoke means something.</summary>
-    public static bool IsActive(InvitationLinkResponse link) => link.Status == "active";
+    /// <summary>Whether the link has ended for good: expired, revoked or used up (an inactive one may work again).</summary>
+    public static bool IsPast(InvitationLinkResponse link) => link.Status is "expired" or "revoked" or "used_up";
+
+    /// <summary>"3 of 10", or "3, no limit" for a link without a maximum.</summary>
+    public static string DescribeUses(InvitationLinkResponse link) => link.MaxUses is { } max
+        ? string.Create(CultureInfo.InvariantCulture, $"{link.Uses} of {max}")
+        : string.Create(CultureInfo.InvariantCulture, $"{link.Uses}, no limit");
 
     /// <summary>
     /// Why a link that is neither expired, revoked nor used up refuses everyone: the service reports "inactive"

@@ -131,6 +131,9 @@ namespace Roster.Infrastructure.Data.Migrations.PostgreSql
                     b.Property<bool>("EmailConfirmed")
                         .HasColumnType("boolean");
 
+                    b.Property<DateTimeOffset?>("EmailReminderDismissedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<Guid?>("LastWorkspaceId")
                         .HasColumnType("uuid");
 
@@ -370,6 +373,9 @@ namespace Roster.Infrastructure.Data.Migrations.PostgreSql
                     b.Property<DateTimeOffset>("JoinedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTimeOffset?>("OnboardingDismissedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<Guid>("PermissionId")
                         .HasColumnType("uuid");
 
@@ -451,6 +457,9 @@ namespace Roster.Infrastructure.Data.Migrations.PostgreSql
                         .IsRequired()
                         .HasMaxLength(80)
                         .HasColumnType("character varying(80)");
+
+                    b.Property<DateTimeOffset?>("NameChosenAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Plan")
                         .IsRequired()

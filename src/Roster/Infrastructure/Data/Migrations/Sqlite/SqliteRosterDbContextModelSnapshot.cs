@@ -122,6 +122,9 @@ namespace Roster.Infrastructure.Data.Migrations.Sqlite
                     b.Property<bool>("EmailConfirmed")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("EmailReminderDismissedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid?>("LastWorkspaceId")
                         .HasColumnType("TEXT");
 
@@ -361,6 +364,9 @@ namespace Roster.Infrastructure.Data.Migrations.Sqlite
                     b.Property<long>("JoinedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("OnboardingDismissedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("PermissionId")
                         .HasColumnType("TEXT");
 
@@ -442,6 +448,9 @@ namespace Roster.Infrastructure.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(80)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("NameChosenAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Plan")
                         .IsRequired()
