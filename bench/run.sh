@@ -147,7 +147,9 @@ mkdir -p "$WORK/data"
         DOTNET_NOLOGO=1 \
         Roster__DataFolder="$WORK/data" \
         Roster__PublicUrl="$BASE" \
-        Roster__SensitiveRequestsPerMinute=100000000 \
+        Roster__RateLimits__CredentialsPerAccountPerMinute=100000000 \
+        Roster__RateLimits__CredentialsPerAddressPerMinute=100000000 \
+        Roster__RateLimits__LinksPerAddressPerMinute=100000000 \
         Roster__Plans__Default=Enterprise \
         "${DATABASE_ENV[@]}" \
         "${PROFILE_ENV[@]}" \

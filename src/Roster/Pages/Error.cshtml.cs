@@ -27,6 +27,10 @@ public sealed class ErrorModel : PageModel
     {
     }
 
+    /// <summary>The seconds the rate limiter asked the person to wait (its <c>Retry-After</c>), when it said.</summary>
+    private int? RetryAfter =>
+        int.TryParse(Response.Headers.RetryAfter.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0 ? seconds : null;
+
     public (string Title, string Text) Describe() => Status switch
     {
         400 => ("The form could not be sent", "The page may have been open too long, or the form was sent twice. Go back, reload the page and try again."),
@@ -36,7 +40,7 @@ public sealed class ErrorModel : PageModel
         409 => ("Changed at the same time", "Someone else changed this at the same moment, so nothing was saved. Go back, reload the page and try again."),
         413 => ("Too much to send", "The form holds more than Roster accepts. Shorten what you typed and try again."),
         415 => ("The form could not be read", "Your browser sent the form in a way Roster does not read. Reload the page and try again."),
-        429 => ("Too many attempts", "Wait a minute and try again."),
+        429 => ("Too many attempts", RetryAfter is { } seconds ? $"Wait {seconds} {(seconds == 1 ? "second" : "seconds")} and try again." : "Wait a minute and try again."),
         _ => ("Something went wrong", "Try again in a moment. If it keeps happening, tell the person who runs Roster."),
     };
 }

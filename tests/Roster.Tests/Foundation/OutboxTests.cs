@@ -16,7 +16,6 @@ public sealed class OutboxTests : IAsyncLifetime
     public async ValueTask InitializeAsync() => factory = await IsolatedApp.StartAsync(
         new Dictionary<string, string>
         {
-            ["Roster:SensitiveRequestsPerMinute"] = "1000",
             // The in-memory test server listens on no address, so links need the configured one.
             ["Roster:PublicUrl"] = "https://roster.example.org",
         },

@@ -96,7 +96,11 @@ public class RosterApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Roster:DataFolder", DataFolder);
         Database.Apply(builder);
         builder.UseSetting("Roster:PublicUrl", "");
-        builder.UseSetting("Roster:SensitiveRequestsPerMinute", "100000");
+        // The shared app serves every test from 127.0.0.1, often with one account many times: no limit in the way.
+        // The limits themselves are tested on apps of their own (Security/RateLimitTests).
+        builder.UseSetting("Roster:RateLimits:CredentialsPerAccountPerMinute", "100000");
+        builder.UseSetting("Roster:RateLimits:CredentialsPerAddressPerMinute", "100000");
+        builder.UseSetting("Roster:RateLimits:LinksPerAddressPerMinute", "100000");
         builder.UseSetting("Roster:Email:SmtpHost", "127.0.0.1");
         builder.UseSetting("Roster:Email:SmtpPort", smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Roster:Email:SmtpSecurity", "None");

@@ -5,7 +5,8 @@ namespace Roster.Tests.Security;
 
 /// <summary>
 /// Rate limits are per client address. Behind a trusted proxy that address comes from X-Forwarded-For;
-/// from anyone else the header is ignored, so forging it cannot buy more guesses.
+/// from anyone else the header is ignored, so forging it cannot buy more guesses. (The link preview's limit, a
+/// token bucket of <see cref="PerMinute"/>: that many at once, then one every 30 seconds.)
 /// </summary>
 public sealed class ForwardedHeadersTests
 {
@@ -47,7 +48,7 @@ public sealed class ForwardedHeadersTests
     {
         var settings = new Dictionary<string, string>
         {
-            ["Roster:SensitiveRequestsPerMinute"] = PerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Roster:RateLimits:LinksPerAddressPerMinute"] = PerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         if (trustedProxy is not null)
         {

@@ -16,8 +16,9 @@ public static class InvitationsApi
         links.MapGet("/{linkId:guid}", GetLinkAsync);
         links.MapDelete("/{linkId:guid}", RevokeLinkAsync);
 
-        // The token is the credential here, so these routes are rate limited per client.
-        var invitations = api.MapGroup("/invitations/{token}").WithTags("Invitations").RequireRateLimiting(RateLimits.Sensitive);
+        // The token is the credential here, so these routes are rate limited per client address, with the link page's
+        // budget: higher than sign-in's, since a 256-bit token cannot be guessed, but an enumeration flood stops.
+        var invitations = api.MapGroup("/invitations/{token}").WithTags("Invitations").RequireRateLimiting(RateLimits.Links);
         invitations.MapGet("/", PreviewAsync).AllowAnonymous();
         invitations.MapPost("/accept", AcceptAsync).RequireAuthorization();
         return api;

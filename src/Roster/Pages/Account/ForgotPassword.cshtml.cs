@@ -8,8 +8,9 @@ using Roster.Infrastructure.Web;
 
 namespace Roster.Pages.Account;
 
-[EnableRateLimiting(RateLimits.Sensitive)]
-public sealed class ForgotPasswordModel(UserManager<User> users, AccountEmails emails) : PageModel
+[EnableRateLimiting(RateLimits.Credentials)]
+[LimitedPerAccount]
+public sealed class ForgotPasswordModel(UserManager<User> users, AccountEmails emails) : PageModel, IAccountAttempt
 {
     [BindProperty]
     [Required(ErrorMessage = "Enter your email.")]
@@ -17,6 +18,8 @@ public sealed class ForgotPasswordModel(UserManager<User> users, AccountEmails e
     public string Email { get; set; } = "";
 
     public bool Sent { get; private set; }
+
+    string? IAccountAttempt.AttemptedAccount => Email;
 
     public void OnGet()
     {

@@ -8,9 +8,10 @@ using Roster.Infrastructure.Web;
 
 namespace Roster.Pages.Account;
 
-[EnableRateLimiting(RateLimits.Sensitive)]
+[EnableRateLimiting(RateLimits.Credentials)]
+[LimitedPerAccount]
 public sealed class LoginModel(SignInManager<User> signInManager, SignInCompletion completion, InvitationService invitations)
-    : SignInPageModel(invitations, completion)
+    : SignInPageModel(invitations, completion), IAccountAttempt
 {
     // One message for every failure (unknown email, wrong password, locked out): it never tells whether an account exists.
     public const string FailureMessage =
@@ -25,6 +26,8 @@ public sealed class LoginModel(SignInManager<User> signInManager, SignInCompleti
     [Required(ErrorMessage = "Enter your password.")]
     [DataType(DataType.Password)]
     public string Password { get; set; } = "";
+
+    string? IAccountAttempt.AttemptedAccount => Email;
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {

@@ -9,8 +9,9 @@ using Roster.Infrastructure.Web;
 
 namespace Roster.Pages.Account;
 
-[EnableRateLimiting(RateLimits.Sensitive)]
-public sealed class ResetPasswordModel(UserManager<User> users) : PageModel
+[EnableRateLimiting(RateLimits.Credentials)]
+[LimitedPerAccount]
+public sealed class ResetPasswordModel(UserManager<User> users) : PageModel, IAccountAttempt
 {
     [BindProperty(SupportsGet = true)]
     public string Email { get; set; } = "";
@@ -22,6 +23,8 @@ public sealed class ResetPasswordModel(UserManager<User> users) : PageModel
     [Required(ErrorMessage = "Choose a new password.")]
     [DataType(DataType.Password)]
     public string Password { get; set; } = "";
+
+    string? IAccountAttempt.AttemptedAccount => Email;
 
     public void OnGet()
     {

@@ -9,13 +9,14 @@ using Roster.Infrastructure.Web;
 
 namespace Roster.Pages.Account;
 
-[EnableRateLimiting(RateLimits.Sensitive)]
+[EnableRateLimiting(RateLimits.Credentials)]
+[LimitedPerAccount]
 public sealed class SignupModel(
     UserManager<User> users,
     SignInManager<User> signInManager,
     SignInCompletion completion,
     InvitationService invitations,
-    AccountEmails emails) : SignInPageModel(invitations, completion)
+    AccountEmails emails) : SignInPageModel(invitations, completion), IAccountAttempt
 {
     [BindProperty]
     [Required(ErrorMessage = "Enter your name.")]
@@ -32,6 +33,8 @@ public sealed class SignupModel(
     [Required(ErrorMessage = "Choose a password.")]
     [DataType(DataType.Password)]
     public string Password { get; set; } = "";
+
+    string? IAccountAttempt.AttemptedAccount => Email;
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -10,11 +11,15 @@ namespace Roster.Pages.Account;
 
 /// <summary>Sends the verification email again (the dashboard's banner posts here).</summary>
 [Authorize]
-[EnableRateLimiting(RateLimits.Sensitive)]
-public sealed class VerifyEmailModel(UserManager<User> users, AccountEmails emails) : PageModel
+[EnableRateLimiting(RateLimits.Credentials)]
+[LimitedPerAccount]
+public sealed class VerifyEmailModel(UserManager<User> users, AccountEmails emails) : PageModel, IAccountAttempt
 {
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
+
+    /// <summary>The signed-in person's own account: resending its verification email is limited per account too.</summary>
+    string? IAccountAttempt.AttemptedAccount => User.FindFirstValue(ClaimTypes.Email);
 
     public IActionResult OnGet() => LocalRedirect("/");
 

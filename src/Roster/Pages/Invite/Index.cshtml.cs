@@ -15,7 +15,7 @@ namespace Roster.Pages.Invite;
 /// The page an invitation link opens. GET only shows (a mail scanner or link preview consumes nothing);
 /// joining is the POST of the <c>Join</c> button or of a sign-in that carries the invitation.
 /// </summary>
-[EnableRateLimiting(RateLimits.Sensitive)]
+[EnableRateLimiting(RateLimits.Links)]
 public sealed class IndexModel(InvitationService invitations, UserManager<User> users) : PageModel
 {
     [FromRoute]
