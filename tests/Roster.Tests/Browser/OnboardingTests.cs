@@ -35,7 +35,7 @@ public sealed class OnboardingTests(RosterApp app, BrowserFixture browser)
         await Expect(Pages.Notice(page)).ToHaveTextAsync("Saved. Your workspace is called Olga's Pricing Lab.");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Olga's Pricing Lab", Level = 1 })).ToBeVisibleAsync();
         await Expect(page).ToHaveTitleAsync("Olga's Pricing Lab - Roster");
-        await Expect(page.GetByLabel("Switch workspace")).ToHaveTextAsync("Olga's Pricing Lab");
+        await Expect(Pages.WorkspaceSwitcher(page)).ToContainTextAsync("Olga's Pricing Lab");
         await Expect(card.GetByText("Done")).ToBeVisibleAsync();
         await Expect(card.GetByRole(AriaRole.Button, new() { Name = "Save name" })).ToHaveCountAsync(0);
 
