@@ -81,7 +81,8 @@ public sealed class AccessibilityChecks
 
     private async Task RunAsync(IPage page)
     {
-        if (page.IsClosed)
+        // about:blank (a new page, or one whose navigation timed out) is the browser's, not a page of the app.
+        if (page.IsClosed || !page.Url.StartsWith("http", StringComparison.Ordinal))
         {
             return;
         }
