@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test of Roster, installing what the tests need and is missing first (Chromium, PostgreSQL),
+# Runs every test of Roster, installing what the tests need and is missing first (Chromium, PostgreSQL, axe-core),
 # and starting a throw-away PostgreSQL server. The suite runs twice: on SQLite, then on PostgreSQL.
 # Ends with the line "N passed, N failed" (", N skipped" when any). Under CI=true a skipped test fails the
 # run: a browser or PostgreSQL test skipped for want of its server would hide a broken flow.
@@ -21,6 +21,21 @@ if [ ! -x /usr/bin/chromium ]; then
     apt_install chromium
   else
     log "Chromium is missing and this is not root: run 'sudo apt-get install chromium' (browser tests will be skipped)"
+  fi
+fi
+
+# The tests' JavaScript tools (tests/js: axe-core, which checks every page the browser tests visit), from npm at
+# the versions in its package-lock.json. Node.js from Debian's packages when it is missing.
+if ! command -v npm >/dev/null 2>&1 && is_root; then
+  log "Installing Node.js and npm with apt-get"
+  apt_install nodejs npm
+fi
+if [ ! -d tests/js/node_modules ]; then
+  if command -v npm >/dev/null 2>&1; then
+    log "Installing the tests' JavaScript tools (npm ci in tests/js)"
+    (cd tests/js && npm ci --no-audit --no-fund --loglevel=error)
+  else
+    log "npm is missing and this is not root: run 'sudo apt-get install nodejs npm' (browser tests will be skipped)"
   fi
 fi
 

@@ -39,7 +39,8 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>
-    /// A fresh browser context (a person) for the app. Without Chromium the test is skipped on a developer's
+    /// A fresh browser context (a person) for the app, whose every page and dialog axe checks (<see cref="AccessibilityChecks"/>;
+    /// the test fails at its end on any violation). Without Chromium or axe-core the test is skipped on a developer's
     /// machine, and fails under CI=true, where a skipped browser test would hide a broken flow.
     /// </summary>
     public Task<IBrowserContext> NewContextAsync(Uri baseAddress) => NewContextAsync(baseAddress, new BrowserNewContextOptions());
@@ -53,13 +54,12 @@ public sealed class BrowserFixture : IAsyncLifetime
         ArgumentNullException.ThrowIfNull(options);
         if (browser is null)
         {
-            var message = $"Chromium is not installed at {ChromiumPath}; scripts/test.sh installs it (apt-get install chromium).";
-            if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
-            {
-                Assert.Fail(message);
-            }
+            Unavailable($"Chromium is not installed at {ChromiumPath}; scripts/test.sh installs it (apt-get install chromium).");
+        }
 
-            Assert.Skip(message);
+        if (!AxeEngine.IsInstalled)
+        {
+            Unavailable(AxeEngine.InstallHint);
         }
 
         options.BaseURL = baseAddress.ToString();
@@ -71,7 +71,18 @@ public sealed class BrowserFixture : IAsyncLifetime
         context.SetDefaultTimeout(30_000);
         Microsoft.Playwright.Assertions.SetDefaultExpectTimeout(15_000);
         ReportSlowRequests(context, TestContext.Current.TestOutputHelper);
-        return context;
+        return await AccessibilityChecks.AttachAsync(context, AccessibilityLog.Current);
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void Unavailable(string message)
+    {
+        if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            Assert.Fail(message);
+        }
+
+        Assert.Skip(message);
     }
 
     /// <summary>

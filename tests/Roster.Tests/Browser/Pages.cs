@@ -109,12 +109,13 @@ public static class Pages
     public static ILocator Row(IPage page, string text) =>
         page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Row).Filter(new() { HasText = text });
 
-    /// <summary>Opens a confirmation dialog with its button, then confirms with the dialog's own button.</summary>
+    /// <summary>Opens a confirmation dialog with its button, checks it with axe, then confirms with the dialog's own button.</summary>
     public static async Task ConfirmAsync(IPage page, ILocator opener, string dialogName, string confirmButton)
     {
         await opener.ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = dialogName, Exact = true });
         await Expect(dialog).ToBeVisibleAsync();
+        await AccessibilityChecks.CheckAsync(page);
         await dialog.GetByRole(AriaRole.Button, new() { Name = confirmButton, Exact = true }).ClickAsync();
     }
 
@@ -130,7 +131,7 @@ public static class Pages
         return Guid.Parse(new Uri(page.Url).Segments[^1]);
     }
 
-    /// <summary>Opens the popup from the given button, picks a permission and copies a link; returns the link.</summary>
+    /// <summary>In the open popup, picks a permission and copies a link; checks the popup with axe; returns the link.</summary>
     public static async Task<string> CopyInvitationLinkAsync(IPage page, string permission)
     {
         var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Invite to Workspace" });
@@ -139,6 +140,7 @@ public static class Pages
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Copy Invitation Link" }).ClickAsync();
         var linkBox = dialog.GetByRole(AriaRole.Textbox, new() { Name = "Invitation link" });
         await Expect(linkBox).ToHaveValueAsync(new Regex("/invite/[A-Za-z0-9_-]{43}$"));
+        await AccessibilityChecks.CheckAsync(page);
         return await linkBox.InputValueAsync();
     }
 

@@ -241,7 +241,7 @@ public static class RosterHost
         app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new() { Predicate = check => check.Tags.Contains("ready") });
         app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapScalarApiReference("/api/docs", options => options.WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+        app.MapScalarApiReference("/api/docs", options => options.WithOpenApiRoutePattern("/openapi/{documentName}.json").WithNonce().DisableDefaultFonts());
 
         // The JSON API.
         var api = app.MapGroup("/api/v1").AddEndpointFilter<ApiAntiforgeryFilter>().WithBodyLimit(RequestBodies.ApiBytes);

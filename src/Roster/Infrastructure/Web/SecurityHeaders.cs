@@ -1,7 +1,18 @@
+using Scalar.AspNetCore;
+
 namespace Roster.Infrastructure.Web;
 
+/// <summary>The headers that every answer carries: caching, framing, sniffing, referrers and the content security policy.</summary>
 public static class SecurityHeaders
 {
+    /// <summary>
+    /// The policy of every page (dashboard, sign-in, invitation, error pages): only Roster's own scripts, styles and
+    /// images (and data: images) load; no inline script or style attribute applies, so injected markup cannot run or
+    /// restyle anything; no plugins, no &lt;base&gt;, no framing, and forms post only to Roster.
+    /// </summary>
+    public const string PagePolicy =
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
     /// <summary>
     /// Headers on every response: no caching (<c>Cache-Control: no-store</c>), no framing (the Join and Revoke buttons cannot be clickjacked), no MIME
     /// sniffing, no Referer (a URL that carries a token never leaks to another site), and a content security
@@ -17,7 +28,8 @@ public static class SecurityHeaders
         // Nothing Roster answers may be kept by a browser or a proxy: answers carry or are keyed by secrets (an
         // invitation's token in the URL, tokens in bodies) and by who is asking. Static files and the API reference's
         // assets say otherwise where they are served (revalidated with their ETag).
-        var cacheControl = context.Request.Path.StartsWithSegments("/api/docs") ? "no-cache" : "no-store";
+        var apiReference = context.Request.Path.StartsWithSegments("/api/docs");
+        var cacheControl = apiReference ? "no-cache" : "no-store";
         context.Response.OnStarting(() =>
         {
             // Unless the answer says otherwise (antiforgery's own "no-cache, no-store", static files' "no-cache").
@@ -28,12 +40,25 @@ public static class SecurityHeaders
 
             return Task.CompletedTask;
         });
-        if (!context.Request.Path.StartsWithSegments("/api/docs"))
+
+        if (apiReference)
         {
-            // Pages load only Roster's own scripts and styles; no inline script runs. The API reference
-            // (Scalar) boots with an inline module, so it goes without.
-            headers.ContentSecurityPolicy =
-                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+            // The API reference (Scalar) boots from an inline module script and styles itself at run time. Scalar puts a
+            // fresh nonce on its page's script tags (WithNonce, where it is mapped): its policy allows those scripts alone,
+            // and inline styles, which cannot run code. It loads nothing from elsewhere (Scalar's web fonts are off).
+            context.Response.OnStarting(() =>
+            {
+                var nonce = context.Items[ScalarOptions.NonceHttpContextItemKey] is string value ? $" 'nonce-{value}'" : "";
+                context.Response.Headers.ContentSecurityPolicy =
+                    $"default-src 'self'; script-src 'self'{nonce}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
+                    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+                return Task.CompletedTask;
+            });
+        }
+        else
+        {
+            // Error pages are re-executed through this middleware, and so carry it too.
+            headers.ContentSecurityPolicy = PagePolicy;
         }
 
         await next(context);
