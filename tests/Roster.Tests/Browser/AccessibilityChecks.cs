@@ -101,6 +101,7 @@ public sealed class AccessibilityChecks
         catch (Exception exception) when (IsPageGone(page, exception))
         {
             // The page navigated or closed while axe ran: not a finding; the next page is checked when it loads.
+            log.NotChecked(url);
         }
         catch (Exception exception)
         {

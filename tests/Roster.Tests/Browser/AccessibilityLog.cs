@@ -80,6 +80,12 @@ public sealed class AccessibilityLog
         }
     }
 
+    /// <summary>
+    /// Names in the test's output a page that was left before its check finished (the test clicked on at once): not a
+    /// finding, and not silently dropped either. The pages a test ends on, and every dialog the helpers open, are always checked.
+    /// </summary>
+    public void NotChecked(string url) => Write($"accessibility: not checked, left before its check finished: {url}");
+
     /// <summary>Keeps a check that runs beside the test, so that the end of the test waits for it.</summary>
     public void Track(Task check)
     {

@@ -47,7 +47,7 @@ public sealed class OnboardingTests(RosterApp app, BrowserFixture browser)
         await Expect(dialog).ToBeHiddenAsync();
 
         // Dismiss puts it away for good: a reload, and a new visit, do not bring it back.
-        await card.GetByRole(AriaRole.Button, new() { Name = "Dismiss", Exact = true }).ClickAsync();
+        await card.GetByRole(AriaRole.Button, new() { Name = "Dismiss Get started", Exact = true }).ClickAsync();
         await Expect(Pages.Notice(page)).ToContainTextAsync("Get started is hidden.");
         await Expect(GetStarted(page)).ToHaveCountAsync(0);
         await page.ReloadAsync();
@@ -117,7 +117,7 @@ public sealed class OnboardingTests(RosterApp app, BrowserFixture browser)
 
         var reminder = page.GetByRole(AriaRole.Region, new() { Name = "Confirm your email" });
         await Expect(reminder).ToContainTextAsync("Confirm your email so teammates' company-only invitation links work for you.");
-        await reminder.GetByRole(AriaRole.Button, new() { Name = "Dismiss", Exact = true }).ClickAsync();
+        await reminder.GetByRole(AriaRole.Button, new() { Name = "Dismiss the email reminder", Exact = true }).ClickAsync();
         await Pages.WaitForUrlAsync(page, $"**/w/{workspaceId}");
         await Expect(reminder).ToHaveCountAsync(0);
 

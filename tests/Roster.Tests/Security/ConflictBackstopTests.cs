@@ -59,6 +59,7 @@ public sealed class ConflictBackstopTests : IAsyncLifetime
         var browser = await SignedInCookieClientAsync(factory);
         var page = await browser.GetStringAsync(new Uri("/", UriKind.Relative), TestContext.Current.CancellationToken);
         var fields = TestUsers.HiddenFields(page);
+        fields["Name"] = "Raced";
 
         using var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = new FormUrlEncodedContent(fields) };
         request.Headers.Add(RaceInterceptor.Header, "1");

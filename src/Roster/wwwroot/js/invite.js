@@ -113,12 +113,18 @@
         }
     };
 
+    // "7 Dec 2026, 10:00 UTC": the hover text of every time on Roster's pages (TimeHtml.UtcText on the server).
+    const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const twoDigits = (number) => String(number).padStart(2, "0");
+    const utcText = (instant) =>
+        `${instant.getUTCDate()} ${months[instant.getUTCMonth()]} ${instant.getUTCFullYear()}, ${twoDigits(instant.getUTCHours())}:${twoDigits(instant.getUTCMinutes())} UTC`;
+
     // "<lead> It expires on <time> and can be used once." The time is the viewer's local time, with UTC on hover.
     const setStatus = (lead, link) => {
         const expires = new Date(link.expiresAt);
         const time = document.createElement("time");
         time.dateTime = expires.toISOString();
-        time.title = expires.toUTCString();
+        time.title = utcText(expires);
         time.textContent = expires.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
         const uses = link.maxUses === null ? "any number of times" : (link.maxUses === 1 ? "once" : `${link.maxUses} times`);
         status.replaceChildren(`${lead} It expires on `, time, ` and can be used ${uses}.`);

@@ -17,6 +17,10 @@ namespace Roster.Infrastructure.Data.Migrations.PostgreSql
                 type: "timestamp with time zone",
                 nullable: true);
 
+            // Workspaces made before this column existed were named by someone already (at creation or since): their
+            // "Get started" card starts with the name step done.
+            migrationBuilder.Sql("UPDATE \"Workspaces\" SET \"NameChosenAt\" = \"CreatedAt\";");
+
             migrationBuilder.AddColumn<DateTimeOffset>(
                 name: "OnboardingDismissedAt",
                 table: "Memberships",

@@ -16,6 +16,10 @@ namespace Roster.Infrastructure.Data.Migrations.Sqlite
                 type: "INTEGER",
                 nullable: true);
 
+            // Workspaces made before this column existed were named by someone already (at creation or since): their
+            // "Get started" card starts with the name step done.
+            migrationBuilder.Sql("UPDATE \"Workspaces\" SET \"NameChosenAt\" = \"CreatedAt\";");
+
             migrationBuilder.AddColumn<long>(
                 name: "OnboardingDismissedAt",
                 table: "Memberships",
