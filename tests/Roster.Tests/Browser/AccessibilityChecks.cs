@@ -10,7 +10,8 @@ namespace Roster.Tests.Browser;
 /// Runs axe on every page a browser context shows: when a page has loaded, when a dialog or a menu (<c>&lt;dialog&gt;</c>,
 /// <c>&lt;details&gt;</c>) opens, when a test asks (<see cref="CheckAsync"/>), and on every open page as its context closes.
 /// Checks run beside the test and record their findings in the test's <see cref="AccessibilityLog"/>; a check that the
-/// page's navigation or closing cuts short is no finding (the next page has its own check).
+/// page's navigation or closing cuts short is no finding (the next page has its own check). A document checked before in
+/// the same run (the same markup up to test data, at the same window size: <see cref="AxeEngine.RunAsync"/>) keeps its verdict.
 /// </summary>
 public sealed class AccessibilityChecks
 {
@@ -52,6 +53,10 @@ public sealed class AccessibilityChecks
         context.Page += (_, page) => checks.Watch(page);
         await context.ExposeBindingAsync(OpenedBinding, source => checks.Schedule(source.Page));
         await context.AddInitScriptAsync(OpenObserver);
+
+        // The engine itself, in every document before the page's own scripts: sent to the browser once per context instead
+        // of once per check.
+        await context.AddInitScriptAsync(AxeEngine.Script);
         return FinishingContext.Wrap(context, checks);
     }
 

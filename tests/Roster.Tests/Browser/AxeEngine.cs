@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Playwright;
 using Roster.Tests.Infrastructure;
@@ -26,6 +27,39 @@ public static class AxeEngine
 
     /// <summary>Whether <c>npm ci</c> has installed the engine.</summary>
     public static bool IsInstalled => Source.Value is not null;
+
+    /// <summary>The engine's script, to run in every document of a browser context before the page's own scripts.</summary>
+    public static string Script => Source.Value ?? throw new InvalidOperationException(InstallHint);
+
+    // The verdict on each document checked in this run, by fingerprint (see StateScript).
+    private static readonly ConcurrentDictionary<string, IReadOnlyList<AxeViolation>> Checked = new();
+
+    // Whether axe is in the document, and the document's fingerprint: its markup with what differs between one test's data
+    // and another's replaced by a placeholder (ids, tokens and nonces, email addresses, numbers), and the window's size.
+    // Two pages with the same fingerprint differ only in those values, which no axe rule depends on; dozens of tests sign in
+    // on the same /login, and each check of it would find what the first did.
+    private const string StateScript = """
+        () => {
+            const markup = document.documentElement.outerHTML
+                .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, "G")
+                .replace(/[A-Za-z0-9+\/=_-]{20,}/g, "T")
+                .replace(/[^\s@<>"'=;:,()]+@[^\s@<>"'=;:,()]+/g, "E")
+                .replace(/\d+/g, "0");
+            let h1 = 0xdeadbeef, h2 = 0x41c6ce57;
+            for (let i = 0; i < markup.length; i++) {
+                const c = markup.charCodeAt(i);
+                h1 = Math.imul(h1 ^ c, 2654435761);
+                h2 = Math.imul(h2 ^ c, 1597334677);
+            }
+            h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+            h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+            return {
+                hasAxe: typeof window.axe !== "undefined",
+                url: location.href,
+                fingerprint: `${window.innerWidth}x${window.innerHeight}:${markup.length}:${h1 >>> 0}:${h2 >>> 0}`,
+            };
+        }
+        """;
 
     // Runs in the page: axe.run on the whole document, violations only, flattened to what the failure message shows. A page
     // that navigated since axe was injected has no axe: the answer says so, and the next page's own check covers it.
@@ -61,9 +95,20 @@ public static class AxeEngine
     public static async Task<AxeResult?> RunAsync(IPage page)
     {
         var source = Source.Value ?? throw new InvalidOperationException(InstallHint);
-        if (!await page.EvaluateAsync<bool>("() => typeof window.axe !== 'undefined'"))
+        var state = await page.EvaluateAsync<JsonElement>(StateScript);
+        if (!state.GetProperty("hasAxe").GetBoolean())
         {
+            // A document the context's init script did not reach.
             await page.EvaluateAsync(source);
+        }
+
+        // The same document (up to the values that differ from one test's data to another's) at the same window size was
+        // checked already in this run: its verdict stands, named at this page's address.
+        var fingerprint = state.GetProperty("fingerprint").GetString()!;
+        var url = state.GetProperty("url").GetString()!;
+        if (Checked.TryGetValue(fingerprint, out var known))
+        {
+            return new AxeResult(url, [.. known.Select(violation => violation with { Url = url })]);
         }
 
         var answer = await page.EvaluateAsync<JsonElement>(RunScript, Tags);
@@ -72,7 +117,7 @@ public static class AxeEngine
             return null;
         }
 
-        var url = answer.GetProperty("url").GetString()!;
+        url = answer.GetProperty("url").GetString()!;
         var violations = answer.GetProperty("violations").EnumerateArray()
             .Select(violation => new AxeViolation(
                 violation.GetProperty("rule").GetString()!,
@@ -82,6 +127,7 @@ public static class AxeEngine
                 url,
                 [.. violation.GetProperty("nodes").EnumerateArray().Select(node => new AxeNode(node.GetProperty("target").GetString()!, node.GetProperty("summary").GetString()!))]))
             .ToList();
+        Checked.TryAdd(fingerprint, violations);
         return new AxeResult(url, violations);
     }
 }
