@@ -17,7 +17,9 @@ public sealed class SecureCookieTests
     public async Task UnderHttps_TheSessionCookieIsHostPrefixedSecureHttpOnlyAndLax_AndOnlyThatNameIsRead()
     {
         await using var app = await IsolatedApp.StartAsync(new Dictionary<string, string> { ["Roster:TrustedProxies:0"] = "127.0.0.1" }, kestrel: true);
-        using var client = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = false, AllowAutoRedirect = false });
+        app.ClientOptions.HandleCookies = false; // each request carries exactly the cookie the test gives it
+        app.ClientOptions.AllowAutoRedirect = false;
+        using var client = app.CreateClient();
         var email = TestUsers.NewEmail();
         using (var registered = await SendAsync(client, HttpMethod.Post, "/api/v1/auth/register", https: true, json: new { email, password = TestUsers.Password }))
         {
@@ -58,7 +60,9 @@ public sealed class SecureCookieTests
     public async Task UnderPlainHttp_TheSessionCookieKeepsItsPlainName_HttpOnlyAndLax_WithoutSecure()
     {
         await using var app = await IsolatedApp.StartAsync(new Dictionary<string, string>(), kestrel: true);
-        using var client = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = false, AllowAutoRedirect = false });
+        app.ClientOptions.HandleCookies = false; // each request carries exactly the cookie the test gives it
+        app.ClientOptions.AllowAutoRedirect = false;
+        using var client = app.CreateClient();
         var email = TestUsers.NewEmail();
         using (var registered = await SendAsync(client, HttpMethod.Post, "/api/v1/auth/register", https: false, json: new { email, password = TestUsers.Password }))
         {
