@@ -122,6 +122,9 @@ public static class AuthorizationMatrix
         // ---- The caller's own account and workspaces; the menu catalog. ----
         //                                                                                Anonymous   Viewer      Member      ReadOnly    Admin       OtherAdmin  ApiKey      OtherKey
         Api("GET", "/api/v1/me", null,                                                     [SignIn,     Ok,         Ok,         Ok,         Ok,         Ok,         KeyRefused, KeyRefused], Send(HttpMethod.Get, _ => "/api/v1/me")),
+        Api("GET", "/api/v1/me/sessions", null,                                            [SignIn,     Ok,         Ok,         Ok,         Ok,         Ok,         KeyRefused, KeyRefused], Send(HttpMethod.Get, _ => "/api/v1/me/sessions")),
+        Api("DELETE", "/api/v1/me/sessions/{sessionId}", "a second session of the caller", [SignIn,     NoContent,  NoContent,  NoContent,  NoContent,  NoContent,  KeyRefused, KeyRefused], EndSession),
+        Api("POST", "/api/v1/me/sessions/revoke-all", "a stand-in's sessions",             [SignIn,     NoContent,  NoContent,  NoContent,  NoContent,  NoContent,  KeyRefused, KeyRefused], RevokeAllSessions),
         Api("GET", "/api/v1/menus", null,                                                  [SignIn,     Ok,         Ok,         Ok,         Ok,         Ok,         KeyRefused, KeyRefused], Send(HttpMethod.Get, _ => "/api/v1/menus")),
         Api("GET", "/api/v1/workspaces", null,                                             [SignIn,     Ok,         Ok,         Ok,         Ok,         Ok,         KeyRefused, KeyRefused], Send(HttpMethod.Get, _ => "/api/v1/workspaces")),
         Api("POST", "/api/v1/workspaces", null,                                            [SignIn,     Created,    Created,    Created,    Created,    Created,    KeyRefused, KeyRefused], CreateWorkspace),
@@ -183,6 +186,9 @@ public static class AuthorizationMatrix
         Page("GET", "/", null, null,                                                       [ToLogin,    ToWorkspace, ToWorkspace, ToWorkspace, ToWorkspace, ToWorkspace, PageForbidden, PageForbidden], Visit(_ => "/")),
         Page("POST", "/", null, null,                                                      [ToLogin,    ToWorkspace, ToWorkspace, ToWorkspace, ToWorkspace, ToWorkspace, PageForbidden, PageForbidden], Submit(_ => "/")),
         Page("GET", "/account", null, null,                                                [ToLogin,    Shown,      Shown,      Shown,      Shown,      Shown,      PageForbidden, PageForbidden], Visit(_ => "/account")),
+        Page("GET", "/account/sessions", null, null,                                       [ToLogin,    Shown,      Shown,      Shown,      Shown,      Shown,      PageForbidden, PageForbidden], Visit(_ => "/account/sessions")),
+        Page("POST", "/account/sessions", "End", "a second session of the caller",         [ToLogin,    Done,       Done,       Done,       Done,       Done,       PageForbidden, PageForbidden], EndSessionOnThePage),
+        Page("POST", "/account/sessions", "SignOutEverywhere", "a stand-in's sessions",    [ToLogin,    SignedOut,  SignedOut,  SignedOut,  SignedOut,  SignedOut,  PageForbidden, PageForbidden], SignOutEverywhereOnThePage),
         Page("GET", "/login", null, null,                                                  [Shown,      ToRoot,     ToRoot,     ToRoot,     ToRoot,     ToRoot,     PageForbidden, PageForbidden], Visit(_ => "/login")),
         Page("POST", "/login", null, "wrong credentials",                                  [Shown,      Shown,      Shown,      Shown,      Shown,      Shown,      PageForbidden, PageForbidden], Submit(_ => "/login", _ => new() { ["Email"] = TestUsers.NewEmail(), ["Password"] = "not-the-password" })),
         Page("GET", "/signup", null, null,                                                 [Shown,      ToRoot,     ToRoot,     ToRoot,     ToRoot,     ToRoot,     PageForbidden, PageForbidden], Visit(_ => "/signup")),
@@ -491,6 +497,60 @@ public static class AuthorizationMatrix
             s.ApiClientOf(caller), HttpMethod.Post, $"/api/v1/invitations/{token}/accept",
             verify: async allowed => Assert.Equal(allowed ? 2 : 1, await s.MemberCountAsync(lobby.Id)));
     }
+
+    /// <summary>
+    /// The caller ends a second session of their own, opened for the row (anonymous callers and the keys aim at the
+    /// outsider's): the scenario's sessions stay.
+    /// </summary>
+    private static async Task<PreparedCall> EndSession(AuthorizationScenario s, Caller caller)
+    {
+        var session = await SecondSessionAsync(s, s.UserOf(caller) ?? s.Outsider);
+        return Call(
+            s.ApiClientOf(caller), HttpMethod.Delete, $"/api/v1/me/sessions/{session}",
+            verify: async allowed => Assert.Equal(allowed, await SessionEndedAsync(s, session)));
+    }
+
+    /// <summary>Sign out of all devices ends every session of the account: a stand-in holding the caller's permission asks.</summary>
+    private static async Task<PreparedCall> RevokeAllSessions(AuthorizationScenario s, Caller caller)
+    {
+        var standIn = await s.StandInAsync(caller);
+        return Call(
+            standIn?.Client ?? s.ApiClientOf(caller), HttpMethod.Post, "/api/v1/me/sessions/revoke-all",
+            verify: async allowed => Assert.Equal(allowed, standIn is not null && await LiveSessionsAsync(s, standIn.Id) == 0));
+    }
+
+    /// <summary><see cref="EndSession"/> on the page: the caller's browser ends a second session of theirs.</summary>
+    private static async Task<PreparedCall> EndSessionOnThePage(AuthorizationScenario s, Caller caller)
+    {
+        var session = await SecondSessionAsync(s, s.UserOf(caller) ?? s.Outsider);
+        return await s.PageCallAsync(
+            s.PageClientOf(caller), HttpMethod.Post, "/account/sessions", "End", new Dictionary<string, string> { ["id"] = session.ToString() },
+            async allowed => Assert.Equal(allowed, await SessionEndedAsync(s, session)));
+    }
+
+    /// <summary><see cref="RevokeAllSessions"/> on the page, from the stand-in's own browser.</summary>
+    private static async Task<PreparedCall> SignOutEverywhereOnThePage(AuthorizationScenario s, Caller caller)
+    {
+        var standIn = await s.StandInAsync(caller);
+        var client = standIn is null ? s.PageClientOf(caller) : await CookieSession.SignInAsync(s.App, standIn);
+        return await s.PageCallAsync(
+            client, HttpMethod.Post, "/account/sessions", "SignOutEverywhere",
+            verify: async allowed => Assert.Equal(allowed, standIn is not null && await LiveSessionsAsync(s, standIn.Id) == 0));
+    }
+
+    /// <summary>Signs the user in once more (a bearer session) and returns that session's public id.</summary>
+    private static async Task<Guid> SecondSessionAsync(AuthorizationScenario s, TestUser user)
+    {
+        var second = await TestUsers.LoginAsync(s.App, user.Email, user.Password);
+        var sessions = await ApiClient.GetAsync<Roster.Features.Sessions.SessionListResponse>(second.Client, "/api/v1/me/sessions");
+        return sessions.Items.Single(session => session.Current).Id;
+    }
+
+    private static Task<bool> SessionEndedAsync(AuthorizationScenario s, Guid session) =>
+        s.App.QueryAsync(db => db.Sessions.Where(row => row.Id == session).Select(row => row.EndedAt != null).SingleAsync(TestContext.Current.CancellationToken));
+
+    private static Task<int> LiveSessionsAsync(AuthorizationScenario s, Guid userId) =>
+        s.App.QueryAsync(db => db.Sessions.CountAsync(row => row.UserId == userId && row.EndedAt == null, TestContext.Current.CancellationToken));
 
     /// <summary>Signing out ends the session it is posted from: a second session of the caller signs out, not the scenario's.</summary>
     private static async Task<PreparedCall> SignOut(AuthorizationScenario s, Caller caller)

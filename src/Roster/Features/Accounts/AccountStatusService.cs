@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Roster.Features.Audit;
+using Roster.Features.Sessions;
 using Roster.Infrastructure.Authorization;
 using Roster.Infrastructure.Data;
 using Roster.Infrastructure.Errors;
@@ -15,7 +16,7 @@ public sealed record AccountStatusChange(Guid UserId, string Email, DateTimeOffs
 /// refused on their next request. Each change and its audit entry (<c>account.disabled</c>, <c>account.enabled</c>,
 /// recorded on the account) are written in one save.
 /// </summary>
-public sealed class AccountStatusService(UserManager<User> users, RosterDbContext db, AuditLog audit, TimeProvider time)
+public sealed class AccountStatusService(UserManager<User> users, RosterDbContext db, AuditLog audit, TimeProvider time, SessionService sessions)
 {
     // A sign-in attempt elsewhere changes the row's concurrency stamp too; an account under attack (the one an
     // operator most wants to disable) may see several, so the change is tried again on a fresh read.
@@ -56,6 +57,12 @@ public sealed class AccountStatusService(UserManager<User> users, RosterDbContex
             var saved = disable ? await users.UpdateSecurityStampAsync(user) : await users.UpdateAsync(user);
             if (saved.Succeeded)
             {
+                if (disable)
+                {
+                    // The new stamp already refuses them; ended rows keep the sessions list true once the account is enabled.
+                    await sessions.EndAllAsync(user.Id, exceptSessionId: null, SessionEndReason.Disabled, cancellationToken);
+                }
+
                 return new AccountStatusChange(user.Id, user.Email!, user.DisabledAt, Changed: true);
             }
 

@@ -1,7 +1,9 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Roster.Features.Permissions;
+using Roster.Features.Sessions;
 using Roster.Infrastructure.Data;
+using Roster.Infrastructure.Security;
 
 namespace Roster.Infrastructure.Authorization;
 
@@ -9,38 +11,58 @@ namespace Roster.Infrastructure.Authorization;
 public sealed record MemberAccess(Guid WorkspaceId, Guid UserId, PermissionSnapshot Permission);
 
 /// <summary>
-/// Reads the caller from the database, once per request and in one round trip: their security stamp and, for a
-/// workspace route, their membership with its permission's grants (one row: users left-joined to memberships and
-/// permissions). Nothing is cached across requests, so a removed or demoted member loses access on their next
-/// request, on every instance, and a reset password ends bearer sessions on theirs.
+/// Reads the caller from the database, once per request and in one round trip: their security stamp, their live
+/// server-side session (issue 7, item 4) and, for a workspace route, their membership with its permission's grants
+/// (one row: users left-joined to sessions, memberships and permissions). Nothing is cached across requests, so a
+/// removed or demoted member loses access on their next request, on every instance, and a reset password or an ended
+/// session ends cookie and bearer sessions on theirs.
 /// </summary>
-public sealed class WorkspaceAccess(RosterDbContext db)
+public sealed class WorkspaceAccess(RosterDbContext db, SessionService sessions)
 {
     private readonly Dictionary<(Guid? WorkspaceId, Guid UserId), CallerRow?> cache = [];
 
     /// <summary>The user's membership of the workspace, or null when they are not a member (or do not exist).</summary>
     public async Task<MemberAccess?> FindMembershipAsync(Guid workspaceId, Guid userId, CancellationToken cancellationToken) =>
-        (await LoadAsync(workspaceId, userId, cancellationToken))?.Membership;
+        (await LoadAsync(workspaceId, userId, sessionHash: null, cancellationToken))?.Membership;
 
     /// <summary>
-    /// Whether the principal's security stamp claim still matches the user's (Identity's rule: a password change or
-    /// reset changes the stamp) and the account is not disabled (<c>users disable</c>): false ends the session or
-    /// refuses the bearer token. Loads the route's membership in the same query, for the authorization that follows.
+    /// Whether the principal is still signed in: its security stamp claim matches the user's (Identity's rule: a password
+    /// change or reset changes the stamp), the account is not disabled (<c>users disable</c>), and the session its
+    /// <see cref="SessionClaims.SessionId"/> claim names is live (not signed out, revoked or ended by a reset). A principal
+    /// without a session claim (issued before server-side sessions) is refused. False ends the cookie or refuses the bearer
+    /// token. Loads the route's membership in the same query, for the authorization that follows; writes the session's
+    /// "last seen" only when it is more than <see cref="SessionService.LastSeenPrecision"/> old (one conditional update).
     /// </summary>
     public async Task<bool> HasCurrentSecurityStampAsync(ClaimsPrincipal principal, string stampClaimType, Guid? workspaceId, CancellationToken cancellationToken)
     {
-        if (principal.FindUserId() is not { } userId)
+        if (principal.FindUserId() is not { } userId || principal.FindSessionId() is not { Length: > 0 } sessionId)
         {
             return false;
         }
 
-        var row = await LoadAsync(workspaceId, userId, cancellationToken);
-        return row is not null && row.SecurityStamp is not null && row.SecurityStamp == principal.FindFirstValue(stampClaimType);
+        var row = await LoadAsync(workspaceId, userId, SecretToken.Hash(sessionId), cancellationToken);
+        if (row is not { SecurityStamp: { } stamp, SessionId: { } liveSession, SessionLastSeenAt: { } lastSeen }
+            || stamp != principal.FindFirstValue(stampClaimType))
+        {
+            return false;
+        }
+
+        if (sessions.IsStale(lastSeen))
+        {
+            await sessions.TouchAsync(liveSession, cancellationToken);
+
+            // Written for this request: a second check in it (the cookie, then the route) does not write again.
+            cache[(workspaceId, userId)] = row with { SessionLastSeenAt = DateTimeOffset.MaxValue };
+        }
+
+        return true;
     }
 
-    private async Task<CallerRow?> LoadAsync(Guid? workspaceId, Guid userId, CancellationToken cancellationToken)
+    private async Task<CallerRow?> LoadAsync(Guid? workspaceId, Guid userId, string? sessionHash, CancellationToken cancellationToken)
     {
-        if (cache.TryGetValue((workspaceId, userId), out var cached))
+        // A row read for the membership alone (no session) answers membership questions; the session check needs the
+        // row read with its own session's hash.
+        if (cache.TryGetValue((workspaceId, userId), out var cached) && (sessionHash is null || cached?.SessionHash == sessionHash))
         {
             return cached;
         }
@@ -48,19 +70,22 @@ public sealed class WorkspaceAccess(RosterDbContext db)
         CallerRow? row;
         if (workspaceId is not { } id)
         {
-            var stamp = await Stamp.For(db)(db, userId, cancellationToken);
-            row = stamp is null ? null : new CallerRow(stamp.SecurityStamp, null);
+            var stamp = await Stamp.For(db)(db, userId, sessionHash, cancellationToken);
+            row = stamp is null ? null : new CallerRow(stamp.SecurityStamp, null, sessionHash, stamp.SessionId, stamp.SessionLastSeenAt);
         }
         else
         {
-            var found = await StampAndMembership.For(db)(db, userId, id, cancellationToken);
+            var found = await StampAndMembership.For(db)(db, userId, id, sessionHash, cancellationToken);
             row = found is null
                 ? null
                 : new CallerRow(
                     found.SecurityStamp,
                     found.PermissionId is { } permissionId
                         ? new MemberAccess(id, userId, new PermissionSnapshot(permissionId, found.Name!, found.Kind!.Value, found.Grants!))
-                        : null);
+                        : null,
+                    sessionHash,
+                    found.SessionId,
+                    found.SessionLastSeenAt);
         }
 
         cache[(workspaceId, userId)] = row;
@@ -72,32 +97,52 @@ public sealed class WorkspaceAccess(RosterDbContext db)
         return row;
     }
 
-    /// <summary>The user's security stamp (null when there is no such user, or the account is disabled: then no stamp is current).</summary>
-    private static readonly CompiledQuery<Func<RosterDbContext, Guid, CancellationToken, Task<StampRow?>>> Stamp = new(() =>
-        EF.CompileAsyncQuery((RosterDbContext db, Guid userId, CancellationToken cancellationToken) =>
-            db.Users.Where(u => u.Id == userId).Select(u => new StampRow(u.DisabledAt == null ? u.SecurityStamp : null)).SingleOrDefault()));
-
     /// <summary>
-    /// The user's security stamp and their membership of the workspace with its permission, in one row: users
-    /// left-joined to memberships and permissions (null when there is no such user; the permission's columns are
-    /// null when they are not a member; the stamp is null when the account is disabled).
+    /// The user's security stamp and their live session with that secret hash (null when there is no such user; the
+    /// stamp is null when the account is disabled: then no stamp is current; the session's columns are null when it is
+    /// not live or not theirs).
     /// </summary>
-    private static readonly CompiledQuery<Func<RosterDbContext, Guid, Guid, CancellationToken, Task<StampAndMembershipRow?>>> StampAndMembership = new(() =>
-        EF.CompileAsyncQuery((RosterDbContext db, Guid userId, Guid workspaceId, CancellationToken cancellationToken) =>
+    private static readonly CompiledQuery<Func<RosterDbContext, Guid, string?, CancellationToken, Task<StampRow?>>> Stamp = new(() =>
+        EF.CompileAsyncQuery((RosterDbContext db, Guid userId, string? sessionHash, CancellationToken cancellationToken) =>
             (from user in db.Users
              where user.Id == userId
+             join live in db.Sessions.Where(s => s.SecretHash == sessionHash && s.EndedAt == null) on user.Id equals live.UserId into lives
+             from live in lives.DefaultIfEmpty()
+             select new StampRow(user.DisabledAt == null ? user.SecurityStamp : null, (Guid?)live!.Id, (DateTimeOffset?)live.LastSeenAt))
+            .SingleOrDefault()));
+
+    /// <summary>
+    /// The user's security stamp, their live session with that secret hash, and their membership of the workspace with
+    /// its permission, in one row: users left-joined to sessions, memberships and permissions (null when there is no
+    /// such user; the permission's columns are null when they are not a member; the session's when it is not live; the
+    /// stamp is null when the account is disabled).
+    /// </summary>
+    private static readonly CompiledQuery<Func<RosterDbContext, Guid, Guid, string?, CancellationToken, Task<StampAndMembershipRow?>>> StampAndMembership = new(() =>
+        EF.CompileAsyncQuery((RosterDbContext db, Guid userId, Guid workspaceId, string? sessionHash, CancellationToken cancellationToken) =>
+            (from user in db.Users
+             where user.Id == userId
+             join live in db.Sessions.Where(s => s.SecretHash == sessionHash && s.EndedAt == null) on user.Id equals live.UserId into lives
+             from live in lives.DefaultIfEmpty()
              join held in db.Memberships.Where(m => m.WorkspaceId == workspaceId)
                      .Join(db.Permissions, m => m.PermissionId, p => p.Id, (m, p) => new { m.UserId, p.Id, p.Name, p.Kind, p.Grants })
                  on user.Id equals held.UserId into memberships
              from held in memberships.DefaultIfEmpty()
-             select new StampAndMembershipRow(user.DisabledAt == null ? user.SecurityStamp : null, (Guid?)held!.Id, held.Name, (PermissionKind?)held.Kind, held.Grants))
+             select new StampAndMembershipRow(
+                 user.DisabledAt == null ? user.SecurityStamp : null,
+                 (Guid?)held!.Id,
+                 held.Name,
+                 (PermissionKind?)held.Kind,
+                 held.Grants,
+                 (Guid?)live!.Id,
+                 (DateTimeOffset?)live.LastSeenAt))
             .SingleOrDefault()));
 
-    private sealed record CallerRow(string? SecurityStamp, MemberAccess? Membership);
+    private sealed record CallerRow(string? SecurityStamp, MemberAccess? Membership, string? SessionHash, Guid? SessionId, DateTimeOffset? SessionLastSeenAt);
 
-    private sealed record StampRow(string? SecurityStamp);
+    private sealed record StampRow(string? SecurityStamp, Guid? SessionId, DateTimeOffset? SessionLastSeenAt);
 
-    private sealed record StampAndMembershipRow(string? SecurityStamp, Guid? PermissionId, string? Name, PermissionKind? Kind, GrantSet? Grants);
+    private sealed record StampAndMembershipRow(
+        string? SecurityStamp, Guid? PermissionId, string? Name, PermissionKind? Kind, GrantSet? Grants, Guid? SessionId, DateTimeOffset? SessionLastSeenAt);
 }
 
 public static class ClaimsPrincipalExtensions

@@ -7,6 +7,7 @@ using Roster.Features.Audit;
 using Roster.Features.Invitations;
 using Roster.Features.Members;
 using Roster.Features.Permissions;
+using Roster.Features.Sessions;
 using Roster.Features.Workspaces;
 
 namespace Roster.Infrastructure.Data;
@@ -30,6 +31,8 @@ public abstract class RosterDbContext(DbContextOptions options)
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    public DbSet<Session> Sessions => Set<Session>();
 
     /// <summary>Data-protection keys live in the database so every app instance can read every cookie and token.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -9,6 +9,7 @@ using Roster.Features.Invitations;
 using Roster.Features.Members;
 using Roster.Features.Permissions;
 using Roster.Features.Plans;
+using Roster.Features.Sessions;
 using Roster.Features.Workspaces;
 using Roster.Infrastructure.Authorization;
 using Roster.Infrastructure.Data;
@@ -78,6 +79,13 @@ public static class RosterHost
         builder.Services.ConfigureApplicationCookie(cookie =>
         {
             cookie.Cookie.Name = CookieNames.Application;
+
+            // Script cannot read it, a cross-site subrequest or POST does not carry it, and under HTTPS it is Secure and
+            // __Host- prefixed (HostPrefixedCookieManager); the server-side session behind it is checked on every request.
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Lax;
+            cookie.Cookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.SameAsRequest;
+            cookie.CookieManager = new HostPrefixedCookieManager(new Microsoft.AspNetCore.Authentication.Cookies.ChunkingCookieManager());
             cookie.LoginPath = "/login";
             cookie.LogoutPath = "/logout";
             cookie.Events.OnRedirectToLogin = context => ApiAwareRedirect(context, StatusCodes.Status401Unauthorized);
@@ -138,6 +146,7 @@ public static class RosterHost
         builder.Services.AddScoped<ApiKeyService>();
         builder.Services.AddScoped<PlanAssignment>();
         builder.Services.AddScoped<AccountStatusService>();
+        builder.Services.AddScoped<SessionService>();
         builder.Services.AddScoped<OperatorDirectory>();
         builder.Services.AddSingleton<PublicUrls>();
         builder.Services.AddHttpContextAccessor();
@@ -147,6 +156,7 @@ public static class RosterHost
         builder.Services.AddAntiforgery(options =>
         {
             options.Cookie.Name = CookieNames.Antiforgery;
+            options.Cookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.SameAsRequest;
             options.HeaderName = "RequestVerificationToken";
         });
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
@@ -254,6 +264,7 @@ public static class RosterHost
         api.MapInvitationsApi();
         api.MapPlansApi();
         api.MapAuditLogApi();
+        api.MapSessionsApi();
 
         // The dashboard.
         app.MapRazorPages().WithBodyLimit(RequestBodies.FormBytes);

@@ -16,7 +16,7 @@ public sealed class ApiAntiforgeryFilter(IAntiforgery antiforgery) : IEndpointFi
         var request = http.Request;
         var unsafeMethod = !(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method));
         var usesCookie = request.Headers.Authorization.Count == 0
-            && request.Cookies.ContainsKey(CookieNames.Application);
+            && request.Cookies.ContainsKey(HostPrefixedCookieManager.NameFor(request, CookieNames.Application));
         if (unsafeMethod && usesCookie && !await antiforgery.IsRequestValidAsync(http))
         {
             return ProblemResults.Problem(StatusCodes.Status400BadRequest, "antiforgery.invalid",

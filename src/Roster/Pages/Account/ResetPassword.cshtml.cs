@@ -5,13 +5,14 @@ using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
 using Roster.Features.Accounts;
+using Roster.Features.Sessions;
 using Roster.Infrastructure.Web;
 
 namespace Roster.Pages.Account;
 
 [EnableRateLimiting(RateLimits.Credentials)]
 [LimitedPerAccount]
-public sealed class ResetPasswordModel(UserManager<User> users) : PageModel, IAccountAttempt
+public sealed class ResetPasswordModel(UserManager<User> users, SessionService sessions) : PageModel, IAccountAttempt
 {
     [BindProperty(SupportsGet = true)]
     public string Email { get; set; } = "";
@@ -68,6 +69,10 @@ public sealed class ResetPasswordModel(UserManager<User> users) : PageModel, IAc
         // A reset proves the person reads this mailbox; a lockout from the forgotten password ends too.
         await users.ResetAccessFailedCountAsync(user);
         await users.SetLockoutEndDateAsync(user, null);
+
+        // The new security stamp already refuses every session opened with the old password; ending the rows too keeps
+        // the sessions list true (issue 7, item 4: a reset ends the other sessions).
+        await sessions.EndAllAsync(user.Id, exceptSessionId: null, SessionEndReason.Reset, CancellationToken.None);
         TempData["Notice"] = "Your password was changed. Sign in with the new one.";
         return RedirectToPage("/Account/Login");
     }
