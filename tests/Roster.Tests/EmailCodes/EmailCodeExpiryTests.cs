@@ -31,7 +31,7 @@ public sealed class EmailCodeExpiryTests(RosterAppWithFakeClock app) : IClassFix
         Assert.Contains("This sign-in link has expired or was already used.", page, StringComparison.Ordinal);
 
         // Posting the link's token anyway (with the page's antiforgery token) signs nobody in.
-        var fields = TestUsers.HiddenFields(page);
+        var fields = TestUsers.HiddenFields(await browser.GetStringAsync("/login/email", TestContext.Current.CancellationToken));
         fields["Token"] = System.Web.HttpUtility.ParseQueryString(sent.Link.Query)["token"]!;
         using var posted = await browser.PostAsync(new Uri("/login/email/confirm", UriKind.Relative), new FormUrlEncodedContent(fields), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, posted.StatusCode);

@@ -24,11 +24,18 @@ public sealed class EmailCodePageTests(RosterApp app)
             && cookie.Contains("samesite=lax", StringComparison.OrdinalIgnoreCase) && cookie.Contains("path=/login/email", StringComparison.OrdinalIgnoreCase));
         var (code, _) = await EmailCodeMail.WaitForNewAsync(app.Mailbox, email);
 
-        // Another browser with the right code: the page has no request of its own to check it against.
+        // Another browser that asked for the same address, with the first browser's code: refused (it is checked
+        // against that browser's own request), and the first browser's request is untouched.
         var stranger = app.CreateHttpClient(new CookieContainer());
+        using var strangerAsked = await PostFormAsync(stranger, "/login/email", new() { ["Email"] = email });
+        Assert.Equal(HttpStatusCode.Redirect, strangerAsked.StatusCode);
         using var refused = await PostFormAsync(stranger, "/login/email/code", new() { ["Code"] = code });
         Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
-        Assert.Contains("This sign-in code has expired or was already used.", await refused.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
+        Assert.Contains("That code is not right", await refused.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
+
+        // Without any request of its own, a browser gets no code form at all.
+        var nobody = await app.CreateHttpClient(new CookieContainer()).GetStringAsync("/login/email/code", Cancel);
+        Assert.Contains("This sign-in code has expired or was already used.", nobody, StringComparison.Ordinal);
         Assert.Equal(0, await app.QueryAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.Users, u => u.Email == email, Cancel)));
 
         // A wrong code in the asking browser: a form error; then the right one signs in.
