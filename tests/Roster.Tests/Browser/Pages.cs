@@ -146,6 +146,21 @@ public static class Pages
 
     public static ILocator Notice(IPage page) => page.GetByRole(AriaRole.Status).First;
 
+    /// <summary>On <c>/login/email</c>: asks for a code and waits for "Check your email".</summary>
+    public static async Task ContinueWithEmailAsync(IPage page, string email)
+    {
+        await page.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Email me a code" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Check your email" })).ToBeVisibleAsync();
+    }
+
+    /// <summary>On the code page: enters the emailed code and signs in.</summary>
+    public static async Task EnterEmailCodeAsync(IPage page, string code)
+    {
+        await page.GetByLabel("Code", new() { Exact = true }).FillAsync(code);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+    }
+
     /// <summary>Where <see cref="ScreenshotAsync"/> writes: <c>artifacts/screenshots/</c> at the repository's root (gitignored).</summary>
     public static string ScreenshotFolder { get; } = Path.Combine(RepositoryFiles.Root, "artifacts", "screenshots");
 

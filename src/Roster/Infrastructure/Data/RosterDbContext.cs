@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Roster.Features.Accounts;
 using Roster.Features.ApiKeys;
 using Roster.Features.Audit;
+using Roster.Features.EmailCodes;
 using Roster.Features.Invitations;
 using Roster.Features.Members;
 using Roster.Features.Permissions;
@@ -33,6 +34,7 @@ public abstract class RosterDbContext(DbContextOptions options)
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     public DbSet<Session> Sessions => Set<Session>();
+    public DbSet<EmailCode> EmailCodes => Set<EmailCode>();
 
     /// <summary>Data-protection keys live in the database so every app instance can read every cookie and token.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

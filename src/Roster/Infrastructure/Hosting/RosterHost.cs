@@ -5,6 +5,7 @@ using Roster.Features.Access;
 using Roster.Features.Accounts;
 using Roster.Features.ApiKeys;
 using Roster.Features.Audit;
+using Roster.Features.EmailCodes;
 using Roster.Features.Invitations;
 using Roster.Features.Members;
 using Roster.Features.Permissions;
@@ -109,6 +110,14 @@ public static class RosterHost
         builder.Services.AddSingleton<IEmailSender<User>, IdentityEmailSender>();
         builder.Services.AddScoped<AccountEmails>();
         builder.Services.AddScoped<SignInCompletion>();
+
+        // Continue with email: a code and a link by email (Features/EmailCodes), sends limited per address.
+        builder.Services.Configure<EmailCodeOptions>(rosterSection.GetSection("RateLimits:EmailCodes"));
+        builder.Services.AddOptions<EmailCodeOptions>()
+            .Validate(options => options.SendsPerAddress >= 1 && options.SendWindow >= TimeSpan.FromSeconds(1), "Roster:RateLimits:EmailCodes: SendsPerAddress is at least 1 and SendWindow at least 00:00:01.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<EmailCodeSendLimiter>();
+        builder.Services.AddScoped<EmailCodeService>();
 
         // Authorization: every workspace route re-reads the caller's membership from the database.
         builder.Services.AddAuthorizationBuilder().AddWorkspacePolicies();
@@ -256,6 +265,7 @@ public static class RosterHost
         // The JSON API.
         var api = app.MapGroup("/api/v1").AddEndpointFilter<ApiAntiforgeryFilter>().WithBodyLimit(RequestBodies.ApiBytes);
         api.MapAccountsApi();
+        api.MapEmailCodeApi();
         api.MapWorkspacesApi();
         api.MapMembersApi();
         api.MapPermissionsApi();

@@ -1,0 +1,118 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Roster.Features.Accounts;
+using Roster.Infrastructure.Errors;
+using Roster.Infrastructure.Web;
+
+namespace Roster.Features.EmailCodes;
+
+/// <summary>Body of <c>POST /api/v1/auth/email-code</c>: the address to send a code and a link to.</summary>
+public sealed record EmailCodeRequest(string? Email);
+
+/// <summary>
+/// The 202 answer: <paramref name="Challenge"/> (43 base64url characters, 256 bits) must come back with the code. The
+/// same shape for every valid address, with or without an account.
+/// </summary>
+public sealed record EmailCodeChallengeResponse(string Challenge, DateTimeOffset ExpiresAt);
+
+/// <summary>Body of <c>POST /api/v1/auth/email-code/verify</c>.</summary>
+public sealed record EmailCodeVerifyRequest(string? Email, string? Code, string? Challenge);
+
+/// <summary>
+/// Continue with email on the API (issue 7 item 1), under <c>/api/v1/auth</c>:
+/// <list type="table">
+/// <item><term>POST /email-code</term><description><c>{ email }</c> → 202 <c>{ challenge, expiresAt }</c> for every valid
+/// address; 400 <c>validation_failed</c> for an address mail cannot go to (MimeKit's strict parser); 429
+/// <c>rate_limited</c> with <c>Retry-After</c> past the sends per address (<see cref="EmailCodeSendLimiter"/>) or the
+/// client's credential budget.</description></item>
+/// <item><term>POST /email-code/verify</term><description><c>{ email, code, challenge }</c> → 200 with bearer tokens as
+/// <c>/login</c> answers them; 401 <c>email_code.invalid</c> for every failure (wrong code, expired, used, five tries
+/// spent, another requester's challenge, another address); 403 <c>auth.account_disabled</c> after the right code of a
+/// disabled account; 400 <c>validation_failed</c> when a field is missing; 429 per address and per client.</description></item>
+/// </list>
+/// </summary>
+/// <remarks>
+/// The binding: an API client has no browser cookie, so the request answers a challenge (a random 256-bit value whose
+/// SHA-256 is on the request row, exactly as the page's HttpOnly cookie) and the code works only with it. The challenge
+/// is returned for every address, so it reveals nothing, and it is the same defence as the page's: a code read from
+/// the mail alone signs nobody in. The alternative of binding to the client's IP address was rejected: mobile and
+/// office clients change or share addresses, and it would let anyone behind the same NAT use a code they overheard.
+/// </remarks>
+public static class EmailCodeApi
+{
+    /// <summary>Maps the two routes under <paramref name="api"/> (the <c>/api/v1</c> group).</summary>
+    public static RouteGroupBuilder MapEmailCodeApi(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/auth/email-code").WithTags("Auth").RequireRateLimiting(RateLimits.Credentials);
+        group.MapPost("", RequestAsync);
+        group.MapPost("/verify", VerifyAsync);
+        return api;
+    }
+
+    private static async Task<Results<Accepted<EmailCodeChallengeResponse>, ProblemHttpResult>> RequestAsync(
+        EmailCodeRequest request, EmailCodeService codes, EmailCodeSendLimiter sendLimiter, ILookupNormalizer normalizer,
+        HttpContext http, CancellationToken cancellationToken)
+    {
+        var email = codes.ParseAddress(request.Email);
+        if (email is null)
+        {
+            return Error.Validation("email", EmailAddressRule.Message).ToProblem();
+        }
+
+        using var lease = sendLimiter.Acquire(normalizer, email);
+        if (!lease.IsAcquired)
+        {
+            return RateLimits.Rejected(http, lease);
+        }
+
+        var requested = await codes.RequestAsync(email, invitation: null, returnUrl: null, cancellationToken);
+        return TypedResults.Accepted((string?)null, new EmailCodeChallengeResponse(requested.RequesterSecret, requested.ExpiresAt));
+    }
+
+    private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> VerifyAsync(
+        EmailCodeVerifyRequest request, EmailCodeService codes, AccountRateLimiter accountLimiter, SignInManager<User> signInManager,
+        HttpContext http, CancellationToken cancellationToken)
+    {
+        var missing = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(request.Email))
+        {
+            missing["email"] = ["Enter the email address the code was sent to."];
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Code))
+        {
+            missing["code"] = ["Enter the code from the email."];
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Challenge))
+        {
+            missing["challenge"] = ["Send the challenge that POST /api/v1/auth/email-code answered."];
+        }
+
+        if (missing.Count > 0)
+        {
+            return Error.Validation(missing).ToProblem();
+        }
+
+        using var lease = accountLimiter.Acquire(http, request.Email);
+        if (lease is { IsAcquired: false })
+        {
+            return RateLimits.Rejected(http, lease);
+        }
+
+        var verified = await codes.VerifyCodeAsync(request.Challenge, request.Email, request.Code, http.Connection.RemoteIpAddress?.ToString(), cancellationToken);
+        if (!verified.IsSuccess)
+        {
+            var error = verified.Error!;
+            return error == EmailCodeErrors.Invalid
+                ? ProblemResults.Problem(StatusCodes.Status401Unauthorized, error.Code, error.Message)
+                : error.ToProblem();
+        }
+
+        // As Identity's login does: the bearer scheme writes the access and refresh tokens, and every sign-in goes
+        // through SignInWithClaimsAsync (where sessions begin).
+        signInManager.AuthenticationScheme = IdentityConstants.BearerScheme;
+        await signInManager.SignInAsync(verified.Value, isPersistent: false);
+        return TypedResults.Empty;
+    }
+}

@@ -1,0 +1,344 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Roster.Features.Accounts;
+using Roster.Features.Audit;
+using Roster.Infrastructure.Authorization;
+using Roster.Infrastructure.Data;
+using Roster.Infrastructure.Email;
+using Roster.Infrastructure.Errors;
+using Roster.Infrastructure.Security;
+using Roster.Infrastructure.Web;
+
+namespace Roster.Features.EmailCodes;
+
+/// <summary>What a "Continue with email" request gives its requester: the secret that binds the code to them.</summary>
+/// <param name="RequesterSecret">256 bits, base64url: the HttpOnly cookie's value, or the API's <c>challenge</c>.</param>
+/// <param name="ExpiresAt">When the code and the link stop working (UTC).</param>
+public sealed record EmailCodeRequested(string RequesterSecret, DateTimeOffset ExpiresAt);
+
+/// <summary>
+/// Continue with email (passwordless sign-in, issue 7 item 1; NIST SP 800-63B 5.1.3 out-of-band authenticators): one
+/// email holds an 8-digit code and a link, both valid <see cref="Lifetime"/>, single use, stored hashed.
+/// <list type="bullet">
+/// <item>The code works only together with the requester's secret (the browser's HttpOnly cookie, or the challenge the
+/// API answered), so a code read over someone's shoulder is useless elsewhere; <see cref="MaxFailedAttempts"/> tries end
+/// the request, counted before each comparison so concurrent guesses cannot exceed it. 10^8 codes, 5 tries per
+/// request and 5 requests per address per 15 minutes (<see cref="EmailCodeSendLimiter"/>) leave a guesser about one
+/// chance in 400,000 a day.</item>
+/// <item>The link (256 bits) works on any browser, but only by POST, so a mail scanner that follows it consumes nothing.</item>
+/// <item>Asking does the same work whatever the address: no account is read, a row is written and one email is queued
+/// (<see cref="OutgoingEmail"/>, so no SMTP time shows). Whether the address has an account is decided only once its
+/// mailbox has been proven.</item>
+/// <item>The first proof creates the account with a verified email (its name from the address's local part), or marks an
+/// existing account's email verified. A disabled account is refused, told only to whoever holds the mailbox.</item>
+/// </list>
+/// </summary>
+public sealed partial class EmailCodeService(
+    RosterDbContext db,
+    UserManager<User> users,
+    ILookupNormalizer normalizer,
+    OutgoingEmail outgoing,
+    PublicUrls urls,
+    AuditLog audit,
+    TimeProvider time,
+    IOptions<IdentityOptions> identityOptions,
+    ILogger<EmailCodeService> logger)
+{
+    /// <summary>How long a code and its link work.</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
+
+    /// <summary>Codes that may be tried against one request (wrong ones end it at this count).</summary>
+    public const int MaxFailedAttempts = 5;
+
+    /// <summary>Digits of a code.</summary>
+    public const int CodeLength = 8;
+
+    /// <summary>The subject of the email (it never holds the code: subjects are logged when a send fails).</summary>
+    public const string Subject = "Your Roster sign-in code";
+
+    /// <summary>
+    /// The address trimmed when mail can be sent to it (<see cref="EmailAddressRule"/>) and an account can be named by it
+    /// (Identity's allowed user-name characters: the user name is the email); null otherwise. The same answer whether or
+    /// not an account has the address.
+    /// </summary>
+    public string? ParseAddress(string? input)
+    {
+        var email = EmailAddressRule.Parse(input);
+        var allowed = identityOptions.Value.User.AllowedUserNameCharacters;
+        return email is not null && (string.IsNullOrEmpty(allowed) || email.All(allowed.Contains)) ? email : null;
+    }
+
+    /// <summary>
+    /// Creates a request for <paramref name="email"/> (already valid: <see cref="ParseAddress"/>) and queues its
+    /// email. <paramref name="invitation"/> and <paramref name="returnUrl"/> ride in the emailed link, so a sign-in
+    /// from the link joins the same invitation.
+    /// </summary>
+    public async Task<EmailCodeRequested> RequestAsync(string email, string? invitation, string? returnUrl, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var code = RandomNumberGenerator.GetInt32(0, 100_000_000).ToString("D8", CultureInfo.InvariantCulture);
+        var linkToken = SecretToken.Create();
+        var requesterSecret = SecretToken.Create();
+        var request = new EmailCode
+        {
+            Id = Guid.NewGuid(),
+            Email = email,
+            NormalizedEmail = normalizer.NormalizeEmail(email) ?? email,
+            LinkTokenHash = SecretToken.Hash(linkToken),
+            RequesterHash = SecretToken.Hash(requesterSecret),
+            CreatedAt = now,
+            ExpiresAt = now + Lifetime,
+        };
+        request.CodeHash = CodeHash(request.Id, code);
+        db.EmailCodes.Add(request);
+        await db.SaveChangesAsync(cancellationToken);
+
+        // Requests a day past their end are of no use to anyone: dropped on the way (the same work for every address).
+        var stale = now - TimeSpan.FromDays(1);
+        await db.EmailCodes.Where(c => c.ExpiresAt < stale).ExecuteDeleteAsync(cancellationToken);
+
+        // After the commit, and through the queue: the answer does not wait for (or reveal anything by) the SMTP server.
+        outgoing.Enqueue(Message(email, code, LinkPath(linkToken, invitation, returnUrl)));
+        return new EmailCodeRequested(requesterSecret, request.ExpiresAt);
+    }
+
+    /// <summary>The address a live request of this requester was sent to, or null (none, expired, used or ended).</summary>
+    public async Task<string?> PendingEmailAsync(string? requesterSecret, CancellationToken cancellationToken)
+    {
+        if (!SecretToken.HasValidShape(requesterSecret))
+        {
+            return null;
+        }
+
+        var hash = SecretToken.Hash(requesterSecret!);
+        var now = time.GetUtcNow();
+        return await db.EmailCodes.AsNoTracking()
+            .Where(c => c.RequesterHash == hash && c.UsedAt == null && c.ExpiresAt > now && c.FailedAttempts < MaxFailedAttempts)
+            .Select(c => c.Email)
+            .SingleOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Signs in with a code: the request is the requester's (<paramref name="requesterSecret"/>) and, when
+    /// <paramref name="email"/> is given (the API), for that address. Every failure is <see cref="EmailCodeErrors.Invalid"/>,
+    /// except a disabled account (<see cref="AccountErrors.Disabled"/>) after the right code. The caller signs the user in.
+    /// </summary>
+    public async Task<Result<User>> VerifyCodeAsync(string? requesterSecret, string? email, string? code, string? clientAddress, CancellationToken cancellationToken)
+    {
+        if (!SecretToken.HasValidShape(requesterSecret))
+        {
+            return EmailCodeErrors.Invalid;
+        }
+
+        var hash = SecretToken.Hash(requesterSecret!);
+        var now = time.GetUtcNow();
+
+        // An attempt is counted before the code is compared: of any number of concurrent guesses, at most
+        // MaxFailedAttempts get compared at all.
+        var counted = await db.EmailCodes
+            .Where(c => c.RequesterHash == hash && c.UsedAt == null && c.ExpiresAt > now && c.FailedAttempts < MaxFailedAttempts)
+            .ExecuteUpdateAsync(setters => setters.SetProperty(c => c.FailedAttempts, c => c.FailedAttempts + 1), cancellationToken);
+        if (counted == 0)
+        {
+            return EmailCodeErrors.Invalid;
+        }
+
+        var request = await db.EmailCodes.AsNoTracking().SingleAsync(c => c.RequesterHash == hash, cancellationToken);
+        var sameAddress = email is null || string.Equals(normalizer.NormalizeEmail(email.Trim()), request.NormalizedEmail, StringComparison.Ordinal);
+        var digits = Digits(code);
+        var matches = digits is not null && CryptographicOperations.FixedTimeEquals(
+            Encoding.ASCII.GetBytes(CodeHash(request.Id, digits)), Encoding.ASCII.GetBytes(request.CodeHash));
+        if (!sameAddress || !matches)
+        {
+            return EmailCodeErrors.Invalid;
+        }
+
+        return await CompleteAsync(request, clientAddress, cancellationToken);
+    }
+
+    /// <summary>The address an emailed link signs in, while it works; null otherwise. Reads only: a GET uses nothing.</summary>
+    public async Task<string?> LinkEmailAsync(string? token, CancellationToken cancellationToken)
+    {
+        if (!SecretToken.HasValidShape(token))
+        {
+            return null;
+        }
+
+        var hash = SecretToken.Hash(token!);
+        var now = time.GetUtcNow();
+        return await db.EmailCodes.AsNoTracking()
+            .Where(c => c.LinkTokenHash == hash && c.UsedAt == null && c.ExpiresAt > now && c.FailedAttempts < MaxFailedAttempts)
+            .Select(c => c.Email)
+            .SingleOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>Signs in with the emailed link's token (from any browser); failures as <see cref="VerifyCodeAsync"/>.</summary>
+    public async Task<Result<User>> VerifyLinkAsync(string? token, string? clientAddress, CancellationToken cancellationToken)
+    {
+        if (!SecretToken.HasValidShape(token))
+        {
+            return EmailCodeErrors.Invalid;
+        }
+
+        var hash = SecretToken.Hash(token!);
+        var request = await db.EmailCodes.AsNoTracking().SingleOrDefaultAsync(c => c.LinkTokenHash == hash, cancellationToken);
+        return request is null || request.FailedAttempts >= MaxFailedAttempts
+            ? EmailCodeErrors.Invalid
+            : await CompleteAsync(request, clientAddress, cancellationToken);
+    }
+
+    /// <summary>The code as typed, without spaces or dashes, if it is <see cref="CodeLength"/> digits; else null.</summary>
+    public static string? Digits(string? code)
+    {
+        var digits = string.Concat((code ?? "").Where(c => c is not (' ' or '-')));
+        return digits.Length == CodeLength && digits.All(char.IsAsciiDigit) ? digits : null;
+    }
+
+    private static string CodeHash(Guid requestId, string code) =>
+        SecretToken.Hash($"{requestId:N}:{code}");
+
+    private static string LinkPath(string token, string? invitation, string? returnUrl)
+    {
+        var path = $"/login/email/confirm?token={token}";
+        if (!string.IsNullOrEmpty(invitation))
+        {
+            path += $"&invite={UrlEncoder.Default.Encode(invitation)}";
+        }
+
+        if (!string.IsNullOrEmpty(returnUrl))
+        {
+            path += $"&returnUrl={UrlEncoder.Default.Encode(returnUrl)}";
+        }
+
+        return path;
+    }
+
+    private EmailMessage Message(string email, string code, string linkPath)
+    {
+        var link = urls.Absolute(linkPath);
+        var minutes = (int)Lifetime.TotalMinutes;
+        var text =
+            $"Your code to sign in to Roster is {code}\n\n" +
+            $"Or sign in with this link, on any device:\n{link}\n\n" +
+            $"The code and the link work once, for {minutes} minutes. If you did not ask to sign in, ignore this email: nobody can sign in with your address without it.\n";
+        var html =
+            $"<p>Your code to sign in to Roster is</p><p style=\"font-size:1.5em;letter-spacing:0.2em\"><strong>{code}</strong></p>" +
+            $"<p>Or sign in with this link, on any device: <a href=\"{HtmlEncoder.Default.Encode(link)}\">Sign in to Roster</a></p>" +
+            $"<p>The code and the link work once, for {minutes} minutes. If you did not ask to sign in, ignore this email: nobody can sign in with your address without it.</p>";
+        return new EmailMessage(email, Subject, text, html);
+    }
+
+    /// <summary>
+    /// Spends the request (code and link at once) and finds or creates its account, in one transaction. A lost race
+    /// for the same new address (another browser's code, a sign-up) is retried once against the account that won.
+    /// </summary>
+    private async Task<Result<User>> CompleteAsync(EmailCode request, string? clientAddress, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var result = await SpendAsync(request, cancellationToken);
+                if (!result.IsSuccess)
+                {
+                    return result.Error!;
+                }
+
+                var (user, firstProof) = result.Value;
+                if (firstProof)
+                {
+                    await ProveAddressAsync(user, cancellationToken);
+                }
+
+                var disabled = user.DisabledAt is not null;
+                await audit.WriteAsync(
+                    disabled ? new Actor(null, null, clientAddress) : Actor.ForUser(user.Id, clientAddress), workspaceId: null,
+                    disabled ? AuditActions.SignInFailed : AuditActions.SignInSucceeded, target: null, CancellationToken.None,
+                    outcome: disabled ? AuditOutcome.Refused : AuditOutcome.Success, reason: disabled ? "auth.account_disabled" : null,
+                    accountId: user.Id);
+                return disabled ? AccountErrors.Disabled : user;
+            }
+            catch (Exception exception) when (attempt == 1 && (exception is LostAccountRaceException || ConcurrencyConflicts.IsConflict(exception)))
+            {
+                // Another request created the account between our read and our insert: the key constraint refused ours.
+                LogAccountRace();
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private async Task<Result<(User User, bool FirstProof)>> SpendAsync(EmailCode request, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var spent = await db.EmailCodes
+            .Where(c => c.Id == request.Id && c.UsedAt == null && c.ExpiresAt > now)
+            .ExecuteUpdateAsync(setters => setters.SetProperty(c => c.UsedAt, (DateTimeOffset?)now), cancellationToken);
+        if (spent == 0)
+        {
+            return EmailCodeErrors.Invalid;
+        }
+
+        var user = await users.FindByEmailAsync(request.Email);
+        var firstProof = false;
+        if (user is null)
+        {
+            user = new User { UserName = request.Email, Email = request.Email, EmailConfirmed = true, Name = NameFrom(request.Email) };
+            var created = await users.CreateAsync(user);
+            if (!created.Succeeded)
+            {
+                // Identity's own duplicate check saw an account created since our read: a lost race, retried.
+                throw created.Errors.Any(error => error.Code is nameof(IdentityErrorDescriber.DuplicateEmail) or nameof(IdentityErrorDescriber.DuplicateUserName))
+                    ? new LostAccountRaceException()
+                    : new InvalidOperationException($"Identity refused an address the edge accepted: {string.Join(", ", created.Errors.Select(error => error.Code))}.");
+            }
+        }
+        else if (!user.EmailConfirmed)
+        {
+            user.EmailConfirmed = true;
+            var updated = await users.UpdateAsync(user);
+            if (!updated.Succeeded)
+            {
+                // The account changed since our read (its concurrency stamp): retried against the row as it is now.
+                throw new LostAccountRaceException();
+            }
+
+            firstProof = true;
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return (user, firstProof);
+    }
+
+    /// <summary>
+    /// The first proof of an unverified account's address: whoever created the account before may not be its owner
+    /// (pre-hijacking, issue 7 item 7): their sessions, tokens and sign-in methods must end.
+    /// </summary>
+    private static Task ProveAddressAsync(User user, CancellationToken cancellationToken)
+    {
+        // MERGE: call AddressProof from engineer B (ends other sessions and tokens, drops methods added before the proof).
+        _ = user;
+        _ = cancellationToken;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The new account's name: the address's local part, which the person can change in /account.</summary>
+    private static string NameFrom(string email)
+    {
+        var local = email[..email.LastIndexOf('@')].Trim('"');
+        return local.Length > User.NameMaxLength ? local[..User.NameMaxLength] : local;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "An email-code sign-in lost the race to create its account; retrying against the account that won")]
+    private partial void LogAccountRace();
+
+    /// <summary>Another request wrote the account between this one's read and write; the use case is retried once.</summary>
+    private sealed class LostAccountRaceException : Exception
+    {
+    }
+}

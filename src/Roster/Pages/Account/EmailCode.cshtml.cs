@@ -1,0 +1,73 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
+using Roster.Features.Accounts;
+using Roster.Features.EmailCodes;
+using Roster.Infrastructure.Web;
+
+namespace Roster.Pages.Account;
+
+/// <summary>
+/// <c>/login/email/code</c>: the code from the email, in the browser that asked for it (its <see cref="EmailCodeCookie"/>),
+/// signs in and ends in <see cref="SignInCompletion"/> (the invitation carried along, or the person's workspace). One
+/// form error for every failure. Limited per client address and per account attempted (<see cref="AccountRateLimiter"/>).
+/// </summary>
+[EnableRateLimiting(RateLimits.Credentials)]
+public sealed class EmailCodeModel(EmailCodeService codes, AccountRateLimiter accountLimiter, SignInManager<User> signInManager, SignInCompletion completion)
+    : PageModel
+{
+    public const string FailureMessage = "That code is not right, or it has expired or been used. Check the latest email, or ask for a new code.";
+
+    [BindProperty(SupportsGet = true)]
+    public string? Invite { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
+
+    [BindProperty]
+    public string Code { get; set; } = "";
+
+    /// <summary>Where this browser's live request was sent, or null when it has none.</summary>
+    public string? SentTo { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken cancellationToken) =>
+        SentTo = await codes.PendingEmailAsync(EmailCodeCookie.Read(HttpContext), cancellationToken);
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        var secret = EmailCodeCookie.Read(HttpContext);
+        SentTo = await codes.PendingEmailAsync(secret, cancellationToken);
+        if (SentTo is null)
+        {
+            return Page();
+        }
+
+        if (EmailCodeService.Digits(Code) is null)
+        {
+            ModelState.AddModelError(nameof(Code), $"Enter the {EmailCodeService.CodeLength}-digit code from the email.");
+            return Page();
+        }
+
+        using var lease = accountLimiter.Acquire(HttpContext, SentTo);
+        if (lease is { IsAcquired: false })
+        {
+            RateLimits.SetRetryAfter(HttpContext, lease);
+            return StatusCode(StatusCodes.Status429TooManyRequests);
+        }
+
+        var verified = await codes.VerifyCodeAsync(secret, email: null, Code, HttpContext.Connection.RemoteIpAddress?.ToString(), cancellationToken);
+        if (!verified.IsSuccess)
+        {
+            ModelState.AddModelError("", verified.Error == EmailCodeErrors.Invalid ? FailureMessage : verified.Error!.Message);
+            SentTo = await codes.PendingEmailAsync(secret, cancellationToken) ?? SentTo;
+            return Page();
+        }
+
+        EmailCodeCookie.Delete(HttpContext);
+        await signInManager.SignInAsync(verified.Value, isPersistent: true);
+        var outcome = await completion.CompleteAsync(verified.Value, Invite, ReturnUrl, Url, cancellationToken);
+        TempData["Notice"] = outcome.Notice;
+        return LocalRedirect(outcome.RedirectUrl);
+    }
+}
