@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Roster.Features.Accounts;
 using Roster.Features.ApiKeys;
 using Roster.Features.Audit;
+using Roster.Features.ExternalLogins;
 using Roster.Features.Invitations;
 using Roster.Features.Members;
 using Roster.Features.Permissions;
@@ -30,6 +31,9 @@ public abstract class RosterDbContext(DbContextOptions options)
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    /// <summary>OpenID Connect identities linked to accounts, keyed by (issuer, subject).</summary>
+    public DbSet<ExternalLogin> ExternalLogins => Set<ExternalLogin>();
 
     /// <summary>Data-protection keys live in the database so every app instance can read every cookie and token.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
