@@ -266,17 +266,17 @@ public sealed class OidcRulesTests(OidcApp app) : IClassFixture<OidcApp>
         app.Require();
         var admin = await TestUsers.RegisterAsync(app);
         var workspace = await admin.Client.CreateWorkspaceAsync();
-        var token = ApiClient.TokenOf(await admin.Client.CreateLinkAsync(workspace.Id, "Editor"));
+        var token = ApiClient.TokenOf(await admin.Client.CreateLinkAsync(workspace.Id, "Member"));
         using var browser = new OidcHttpBrowser(app);
         var account = ProviderAccount.New();
 
         var (url, _, body) = await browser.SignInAsync(OidcApp.BetaKey, account, $"/invite/{token}", invite: token);
 
         Assert.Equal($"/w/{workspace.Id}", url.AbsolutePath);
-        Assert.Contains("as Editor", body, StringComparison.Ordinal);
+        Assert.Contains("as Member", body, StringComparison.Ordinal);
         var joined = await FindUserAsync(account.Email!);
         var member = Assert.Single(await admin.Client.ListMembersAsync(workspace.Id), m => m.UserId == joined.Id);
-        Assert.Equal("Editor", member.Permission);
+        Assert.Equal("Member", member.Permission);
     }
 
     [Fact]

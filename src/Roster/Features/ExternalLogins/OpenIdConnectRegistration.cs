@@ -45,10 +45,13 @@ public static class OpenIdConnectRegistration
         options.UsePkce = true;
 
         // The code comes back in the query of a top-level GET: the correlation and nonce cookies can then be SameSite=Lax
-        // (a form_post from the provider's origin would need SameSite=None).
+        // (a form_post from the provider's origin would need SameSite=None). Secure whenever the request is https (the
+        // handler's default, always, would lose them on a plain-http installation on a private network, and in the tests).
         options.ResponseMode = OpenIdConnectResponseMode.Query;
         options.CorrelationCookie.SameSite = SameSiteMode.Lax;
         options.NonceCookie.SameSite = SameSiteMode.Lax;
+        options.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        options.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
 
         options.SignInScheme = IdentityConstants.ExternalScheme;
         options.CallbackPath = provider.CallbackPath;
