@@ -5,6 +5,7 @@ using Roster.Features.Accounts;
 using Roster.Features.ApiKeys;
 using Roster.Features.Audit;
 using Roster.Features.EmailCodes;
+using Roster.Features.ExternalLogins;
 using Roster.Features.Invitations;
 using Roster.Features.Members;
 using Roster.Features.Permissions;
@@ -35,6 +36,8 @@ public abstract class RosterDbContext(DbContextOptions options)
 
     public DbSet<Session> Sessions => Set<Session>();
     public DbSet<EmailCode> EmailCodes => Set<EmailCode>();
+    /// <summary>OpenID Connect identities linked to accounts, keyed by (issuer, subject).</summary>
+    public DbSet<ExternalLogin> ExternalLogins => Set<ExternalLogin>();
 
     /// <summary>Data-protection keys live in the database so every app instance can read every cookie and token.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -6,6 +6,7 @@ using Roster.Features.Accounts;
 using Roster.Features.ApiKeys;
 using Roster.Features.Audit;
 using Roster.Features.EmailCodes;
+using Roster.Features.ExternalLogins;
 using Roster.Features.Invitations;
 using Roster.Features.Members;
 using Roster.Features.Permissions;
@@ -67,7 +68,9 @@ public static class RosterHost
         builder.Services.AddAuthentication()
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyPrincipal.Scheme, null)
             .AddPolicyScheme(RosterAuthentication.Scheme, null, scheme => scheme.ForwardDefaultSelector = context =>
-                ApiKeyAuthenticationHandler.CarriesApiKey(context.Request) ? ApiKeyPrincipal.Scheme : RosterAuthentication.IdentityBearerOrCookieScheme);
+                ApiKeyAuthenticationHandler.CarriesApiKey(context.Request) ? ApiKeyPrincipal.Scheme : RosterAuthentication.IdentityBearerOrCookieScheme)
+            .AddRosterOpenIdConnect(builder.Configuration);
+        builder.Services.AddScoped<ExternalLoginService>();
         builder.Services.Configure<Microsoft.AspNetCore.Authentication.AuthenticationOptions>(authentication =>
         {
             // Requests authenticate with a workspace API key, or else a bearer token or the cookie (Identity's composite

@@ -18,7 +18,16 @@ public static class SecurityHeaders
     /// sniffing, no Referer (a URL that carries a token never leaks to another site), and a content security
     /// policy that lets no injected script run.
     /// </summary>
-    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app)
+    {
+        // A "Continue with <provider>" form posts to Roster, which redirects to the provider: form-action also allows the
+        // configured OpenID Connect providers' origins (and no other), or the browser would stop at the redirect.
+        var providerOrigins = app.ApplicationServices.GetService<Features.ExternalLogins.OpenIdConnectProviders>()?.Origins ?? [];
+        var pagePolicy = providerOrigins.Count == 0 ? PagePolicy : PagePolicy + " " + string.Join(' ', providerOrigins);
+        return app.UseSecurityHeaders(pagePolicy);
+    }
+
+    private static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app, string pagePolicy) => app.Use(async (context, next) =>
     {
         var headers = context.Response.Headers;
         headers.XContentTypeOptions = "nosniff";
@@ -58,7 +67,7 @@ public static class SecurityHeaders
         else
         {
             // Error pages are re-executed through this middleware, and so carry it too.
-            headers.ContentSecurityPolicy = PagePolicy;
+            headers.ContentSecurityPolicy = pagePolicy;
         }
 
         await next(context);

@@ -305,6 +305,7 @@ namespace Roster.Infrastructure.Data.Migrations.PostgreSql
                 });
 
             modelBuilder.Entity("Roster.Features.EmailCodes.EmailCode", b =>
+            modelBuilder.Entity("Roster.Features.ExternalLogins.ExternalLogin", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -358,6 +359,35 @@ namespace Roster.Infrastructure.Data.Migrations.PostgreSql
                         .IsUnique();
 
                     b.ToTable("EmailCodes");
+                    b.Property<string>("Issuer")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.Property<DateTimeOffset>("LinkedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ProviderKey")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId");
+
+                    b.HasIndex("Issuer", "Subject")
+                        .IsUnique();
+
+                    b.ToTable("ExternalLogins");
                 });
 
             modelBuilder.Entity("Roster.Features.Invitations.InvitationLink", b =>
@@ -610,6 +640,15 @@ namespace Roster.Infrastructure.Data.Migrations.PostgreSql
                     b.HasOne("Roster.Features.Workspaces.Workspace", null)
                         .WithMany()
                         .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Roster.Features.ExternalLogins.ExternalLogin", b =>
+                {
+                    b.HasOne("Roster.Features.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

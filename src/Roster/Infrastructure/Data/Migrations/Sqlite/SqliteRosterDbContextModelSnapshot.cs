@@ -296,6 +296,7 @@ namespace Roster.Infrastructure.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Roster.Features.EmailCodes.EmailCode", b =>
+            modelBuilder.Entity("Roster.Features.ExternalLogins.ExternalLogin", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -349,6 +350,35 @@ namespace Roster.Infrastructure.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("EmailCodes");
+                    b.Property<string>("Issuer")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LinkedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProviderKey")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId");
+
+                    b.HasIndex("Issuer", "Subject")
+                        .IsUnique();
+
+                    b.ToTable("ExternalLogins");
                 });
 
             modelBuilder.Entity("Roster.Features.Invitations.InvitationLink", b =>
@@ -601,6 +631,15 @@ namespace Roster.Infrastructure.Data.Migrations.Sqlite
                     b.HasOne("Roster.Features.Workspaces.Workspace", null)
                         .WithMany()
                         .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Roster.Features.ExternalLogins.ExternalLogin", b =>
+                {
+                    b.HasOne("Roster.Features.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1,0 +1,340 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Roster.Features.Accounts;
+using Roster.Infrastructure.Data;
+using Roster.Infrastructure.Errors;
+using Roster.Infrastructure.Text;
+
+namespace Roster.Features.ExternalLogins;
+
+/// <summary>Who a provider says the person is, read from the external cookie the OpenID Connect handler wrote.</summary>
+/// <param name="ProviderKey">The configuration key of the provider that was challenged.</param>
+/// <param name="Issuer">The validated id token's <c>iss</c>.</param>
+/// <param name="Subject">The id token's <c>sub</c>.</param>
+/// <param name="Email">The <c>email</c> claim, trimmed, or null.</param>
+/// <param name="EmailVerified">Whether the provider asserted <c>email_verified</c> true.</param>
+/// <param name="Name">The <c>name</c> claim, or null.</param>
+public sealed record ExternalIdentity(string ProviderKey, string Issuer, string Subject, string? Email, bool EmailVerified, string? Name)
+{
+    /// <summary>
+    /// The identity in an external sign-in's ticket, or null when the ticket lacks the provider, the issuer or the subject,
+    /// or they are longer than Roster stores (a provider Roster cannot key an identity on).
+    /// </summary>
+    public static ExternalIdentity? From(ClaimsPrincipal principal, AuthenticationProperties properties)
+    {
+        var provider = properties.GetString(ExternalLoginItems.Provider);
+        var issuer = properties.GetString(OpenIdConnectRegistration.IssuerItem);
+        var subject = principal.FindFirst(ExternalClaims.Subject)?.Value;
+        if (string.IsNullOrEmpty(provider) || string.IsNullOrEmpty(issuer) || string.IsNullOrEmpty(subject)
+            || StorableText.Problem(issuer, ExternalLogin.IssuerMaxLength) is not null
+            || StorableText.Problem(subject, ExternalLogin.SubjectMaxLength) is not null)
+        {
+            return null;
+        }
+
+        var email = principal.FindFirst(ExternalClaims.Email)?.Value.Trim();
+        var verified = bool.TryParse(principal.FindFirst(ExternalClaims.EmailVerified)?.Value, out var value) && value;
+        return new ExternalIdentity(provider, issuer, subject, string.IsNullOrEmpty(email) ? null : email, verified, principal.FindFirst(ExternalClaims.Name)?.Value);
+    }
+}
+
+/// <summary>What signing in with a provider's identity comes to (<see cref="ExternalLoginService.SignInAsync"/>).</summary>
+public enum ExternalSignInOutcome
+{
+    /// <summary>The identity was linked already: sign in that account.</summary>
+    Known,
+
+    /// <summary>The provider asserted the verified email of an account whose email is verified: linked now, sign in.</summary>
+    Attached,
+
+    /// <summary>No account had the email: one was created with the identity linked, sign in.</summary>
+    Created,
+
+    /// <summary>An account has the email, but the provider or the account has not verified it: nothing changed; the
+    /// person signs in the usual way and links the provider from account settings.</summary>
+    LinkFromSettings,
+
+    /// <summary>The provider shared no email address (Roster's accounts are email addresses): nothing changed.</summary>
+    NoEmail,
+
+    /// <summary>The provider's email address is not one Roster can store or send to: nothing changed.</summary>
+    InvalidEmail,
+
+    /// <summary>The account is disabled: not signed in.</summary>
+    Disabled,
+
+    /// <summary>The account is locked out after failed password attempts: not signed in until the lockout ends.</summary>
+    LockedOut,
+}
+
+/// <summary>The outcome of a sign-in with a provider, and the account to sign in when there is one.</summary>
+public sealed record ExternalSignIn(ExternalSignInOutcome Outcome, User? User)
+{
+    public bool SignsIn => Outcome is ExternalSignInOutcome.Known or ExternalSignInOutcome.Attached or ExternalSignInOutcome.Created;
+}
+
+/// <summary>What linking a provider's identity to a signed-in account comes to (<see cref="ExternalLoginService.LinkAsync"/>).</summary>
+public enum ExternalLinkOutcome
+{
+    Linked,
+    AlreadyLinked,
+
+    /// <summary>The identity belongs to another account: refused (one identity, one account).</summary>
+    LinkedToAnotherAccount,
+}
+
+/// <summary>What removing a sign-in method comes to (<see cref="ExternalLoginService.UnlinkAsync"/>).</summary>
+public enum ExternalUnlinkOutcome
+{
+    Unlinked,
+
+    /// <summary>No such identity on this account (another account's, or gone already).</summary>
+    NotFound,
+
+    /// <summary>It is the account's last way to sign in: kept.</summary>
+    LastSignInMethod,
+}
+
+/// <summary>A linked identity as account settings show it.</summary>
+public sealed record LinkedIdentity(Guid Id, string ProviderKey, string ProviderName, DateTimeOffset LinkedAt);
+
+/// <summary>The ways an account can sign in (account settings, Sign-in methods).</summary>
+/// <param name="HasPassword">A password is set.</param>
+/// <param name="EmailCode">Continue with email works: the account's email is verified.</param>
+public sealed record SignInMethods(bool HasPassword, bool EmailCode, IReadOnlyList<LinkedIdentity> Identities)
+{
+    public int Count => (HasPassword ? 1 : 0) + (EmailCode ? 1 : 0) + Identities.Count;
+}
+
+/// <summary>
+/// Sign-in with OpenID Connect providers (issue 7, item 2): identities keyed by (issuer, subject), the rule for attaching
+/// one to an existing account by email, accounts created by a first sign-in, and linking and unlinking from account
+/// settings, never the last sign-in method.
+/// </summary>
+/// <remarks>
+/// The attach rule: an identity attaches to the account with its email only when the provider asserts
+/// <c>email_verified</c> and the account's email is verified. Otherwise anyone who can make a provider assert an
+/// address (an unverified one, or one registered at Roster by someone who never proved it) would take over, or plant
+/// a sign-in method in, that account (account pre-hijacking; OWASP ASVS 5.0, V6.8 / V2.5).
+/// </remarks>
+public sealed class ExternalLoginService(RosterDbContext db, UserManager<User> users, OpenIdConnectProviders providers, TimeProvider time)
+{
+    /// <summary>
+    /// Resolves the identity to an account: the linked one; else the account with the provider's verified email when that
+    /// account's email is verified (linked now); else, when no account has the email, a new account (email verified only
+    /// if the provider asserts it; name from the claims), linked. A disabled or locked-out account is not signed into.
+    /// One transaction: a concurrent callback for the same identity or email meets the unique keys and is resolved again.
+    /// </summary>
+    public async Task<ExternalSignIn> SignInAsync(ExternalIdentity identity, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await TrySignInAsync(identity, cancellationToken);
+            }
+            catch (Exception exception) when (attempt == 0 && ConcurrencyConflicts.IsConflict(exception))
+            {
+                // Another request created the account or linked the identity between our read and our insert: what
+                // exists now decides, as if the requests had come one after the other.
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private async Task<ExternalSignIn> TrySignInAsync(ExternalIdentity identity, CancellationToken cancellationToken)
+    {
+        var linked = await FindLinkedUserAsync(identity, cancellationToken);
+        if (linked is not null)
+        {
+            return await AllowedAsync(linked, ExternalSignInOutcome.Known);
+        }
+
+        if (identity.Email is null)
+        {
+            return new ExternalSignIn(ExternalSignInOutcome.NoEmail, null);
+        }
+
+        var existing = await users.FindByEmailAsync(identity.Email);
+        if (existing is not null)
+        {
+            if (!identity.EmailVerified || !existing.EmailConfirmed)
+            {
+                return new ExternalSignIn(ExternalSignInOutcome.LinkFromSettings, null);
+            }
+
+            var allowed = await AllowedAsync(existing, ExternalSignInOutcome.Attached);
+            if (allowed.SignsIn)
+            {
+                db.Add(new ExternalLogin(existing.Id, identity.ProviderKey, identity.Issuer, identity.Subject, time.GetUtcNow()));
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
+            return allowed;
+        }
+
+        var user = new User
+        {
+            UserName = identity.Email,
+            Email = identity.Email,
+            EmailConfirmed = identity.EmailVerified,
+            Name = NameFrom(identity.Name),
+        };
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var created = await users.CreateAsync(user);
+        if (!created.Succeeded)
+        {
+            if (created.Errors.Any(e => e.Code is nameof(IdentityErrorDescriber.DuplicateEmail) or nameof(IdentityErrorDescriber.DuplicateUserName)))
+            {
+                // Created meanwhile by another request: resolved again (SignInAsync retries on a conflict).
+                throw new DbUpdateConcurrencyException("The account was created by a concurrent request.");
+            }
+
+            return new ExternalSignIn(ExternalSignInOutcome.InvalidEmail, null);
+        }
+
+        db.Add(new ExternalLogin(user.Id, identity.ProviderKey, identity.Issuer, identity.Subject, time.GetUtcNow()));
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new ExternalSignIn(ExternalSignInOutcome.Created, user);
+    }
+
+    /// <summary>
+    /// Links the identity to the signed-in account <paramref name="userId"/>. An identity linked to another account is
+    /// refused. When the provider asserts <c>email_verified</c> for the account's own, unverified email, the address is
+    /// proven now.
+    /// </summary>
+    public async Task<ExternalLinkOutcome> LinkAsync(Guid userId, ExternalIdentity identity, CancellationToken cancellationToken)
+    {
+        var owner = await db.ExternalLogins
+            .Where(l => l.Issuer == identity.Issuer && l.Subject == identity.Subject)
+            .Select(l => (Guid?)l.UserId)
+            .SingleOrDefaultAsync(cancellationToken);
+        if (owner is { } ownerId)
+        {
+            return ownerId == userId ? ExternalLinkOutcome.AlreadyLinked : ExternalLinkOutcome.LinkedToAnotherAccount;
+        }
+
+        var user = await users.FindByIdAsync(userId.ToString());
+        if (user is null)
+        {
+            return ExternalLinkOutcome.LinkedToAnotherAccount;
+        }
+
+        db.Add(new ExternalLogin(userId, identity.ProviderKey, identity.Issuer, identity.Subject, time.GetUtcNow()));
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException exception) when (ConcurrencyConflicts.IsConflict(exception))
+        {
+            // The same identity linked by a concurrent request, to this account or another: the key refused ours.
+            db.ChangeTracker.Clear();
+            var now = await db.ExternalLogins
+                .Where(l => l.Issuer == identity.Issuer && l.Subject == identity.Subject)
+                .Select(l => (Guid?)l.UserId)
+                .SingleOrDefaultAsync(cancellationToken);
+            return now == userId ? ExternalLinkOutcome.AlreadyLinked : ExternalLinkOutcome.LinkedToAnotherAccount;
+        }
+
+        if (identity.EmailVerified && !user.EmailConfirmed
+            && string.Equals(users.NormalizeEmail(identity.Email), user.NormalizedEmail, StringComparison.Ordinal))
+        {
+            await ProveAddressAsync(user);
+        }
+
+        return ExternalLinkOutcome.Linked;
+    }
+
+    /// <summary>
+    /// Removes a linked identity from the account, unless it is the account's last way to sign in (no password, an
+    /// unverified email, and no other identity). The account's row is locked first (an update of its concurrency stamp)
+    /// so that two removals at once are counted one after the other, on PostgreSQL as on SQLite.
+    /// </summary>
+    public async Task<ExternalUnlinkOutcome> UnlinkAsync(Guid userId, Guid loginId, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var locked = await db.Users.Where(u => u.Id == userId)
+            .ExecuteUpdateAsync(u => u.SetProperty(x => x.ConcurrencyStamp, Guid.NewGuid().ToString()), cancellationToken);
+        if (locked == 0)
+        {
+            return ExternalUnlinkOutcome.NotFound;
+        }
+
+        var methods = await MethodsAsync(userId, cancellationToken);
+        if (!methods.Identities.Any(i => i.Id == loginId))
+        {
+            return ExternalUnlinkOutcome.NotFound;
+        }
+
+        if (methods.Count <= 1)
+        {
+            return ExternalUnlinkOutcome.LastSignInMethod;
+        }
+
+        await db.ExternalLogins.Where(l => l.Id == loginId && l.UserId == userId).ExecuteDeleteAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return ExternalUnlinkOutcome.Unlinked;
+    }
+
+    /// <summary>The account's sign-in methods: password, email code, and each linked identity (oldest first).</summary>
+    public async Task<SignInMethods> MethodsAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        var account = await db.Users.Where(u => u.Id == userId)
+            .Select(u => new { HasPassword = u.PasswordHash != null, u.EmailConfirmed })
+            .SingleAsync(cancellationToken);
+        var logins = await db.ExternalLogins.Where(l => l.UserId == userId)
+            .Select(l => new { l.Id, l.ProviderKey, l.Issuer, l.LinkedAt })
+            .ToListAsync(cancellationToken);
+        var identities = logins
+            .OrderBy(l => l.LinkedAt)
+            .Select(l => new LinkedIdentity(l.Id, l.ProviderKey, providers.Find(l.ProviderKey)?.DisplayName ?? l.Issuer, l.LinkedAt))
+            .ToList();
+        return new SignInMethods(account.HasPassword, account.EmailConfirmed, identities);
+    }
+
+    private async Task<User?> FindLinkedUserAsync(ExternalIdentity identity, CancellationToken cancellationToken)
+    {
+        var userId = await db.ExternalLogins
+            .Where(l => l.Issuer == identity.Issuer && l.Subject == identity.Subject)
+            .Select(l => (Guid?)l.UserId)
+            .SingleOrDefaultAsync(cancellationToken);
+        return userId is { } id ? await users.FindByIdAsync(id.ToString()) : null;
+    }
+
+    private async Task<ExternalSignIn> AllowedAsync(User user, ExternalSignInOutcome outcome)
+    {
+        if (user.DisabledAt is not null)
+        {
+            return new ExternalSignIn(ExternalSignInOutcome.Disabled, null);
+        }
+
+        // Lockout guards the password; a provider's sign-in respects it too, so that a lockout means "not now" whatever
+        // the method (Identity's ExternalLoginSignInAsync does the same).
+        return await users.IsLockedOutAsync(user) ? new ExternalSignIn(ExternalSignInOutcome.LockedOut, null) : new ExternalSignIn(outcome, user);
+    }
+
+    /// <summary>
+    /// The account's email is proven for the first time, by a provider asserting <c>email_verified</c> for it.
+    /// </summary>
+    private async Task ProveAddressAsync(User user)
+    {
+        // MERGE: call AddressProof from engineer B (end the account's other sessions and tokens, drop sign-in methods added
+        // before the proof except this one, show the workspaces). Until then the address is marked verified here.
+        user.EmailConfirmed = true;
+        await users.UpdateAsync(user);
+    }
+
+    private static string NameFrom(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name) || StorableText.Problem(name) is not null)
+        {
+            return "";
+        }
+
+        var clean = new string([.. name.Trim().Where(c => !char.IsControl(c))]);
+        return StorableText.Truncate(clean, User.NameMaxLength);
+    }
+}
