@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Roster.Features.Access;
+using Roster.Features.AccessTokens;
 using Roster.Features.Accounts;
+using Roster.Features.AccountSettings;
 using Roster.Features.ApiKeys;
 using Roster.Features.Audit;
 using Roster.Features.Invitations;
@@ -64,8 +66,11 @@ public static class RosterHost
             .AddUserStore<RosterUserStore>();
         builder.Services.AddAuthentication()
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyPrincipal.Scheme, null)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, PersonalAccessTokenAuthenticationHandler>(AccessTokenPrincipal.Scheme, null)
             .AddPolicyScheme(RosterAuthentication.Scheme, null, scheme => scheme.ForwardDefaultSelector = context =>
-                ApiKeyAuthenticationHandler.CarriesApiKey(context.Request) ? ApiKeyPrincipal.Scheme : RosterAuthentication.IdentityBearerOrCookieScheme);
+                ApiKeyAuthenticationHandler.CarriesApiKey(context.Request) ? ApiKeyPrincipal.Scheme
+                : PersonalAccessTokenAuthenticationHandler.CarriesAccessToken(context.Request) ? AccessTokenPrincipal.Scheme
+                : RosterAuthentication.IdentityBearerOrCookieScheme);
         builder.Services.Configure<Microsoft.AspNetCore.Authentication.AuthenticationOptions>(authentication =>
         {
             // Requests authenticate with a workspace API key, or else a bearer token or the cookie (Identity's composite
@@ -136,6 +141,8 @@ public static class RosterHost
         builder.Services.AddScoped<InvitationService>();
         builder.Services.AddScoped<AccessService>();
         builder.Services.AddScoped<ApiKeyService>();
+        builder.Services.AddScoped<PersonalAccessTokenService>();
+        builder.Services.AddScoped<AccountSettingsService>();
         builder.Services.AddScoped<PlanAssignment>();
         builder.Services.AddScoped<AccountStatusService>();
         builder.Services.AddScoped<OperatorDirectory>();
@@ -234,6 +241,7 @@ public static class RosterHost
         app.UseAuthentication();
         app.UseMiddleware<BearerSecurityStampMiddleware>();
         app.UseMiddleware<ApiKeyScopeMiddleware>();
+        app.UseMiddleware<AccessTokenScopeMiddleware>();
         app.UseAuthorization();
         app.UseAntiforgery();
 
@@ -251,6 +259,7 @@ public static class RosterHost
         api.MapPermissionsApi();
         api.MapAccessApi();
         api.MapApiKeysApi();
+        api.MapAccessTokensApi();
         api.MapInvitationsApi();
         api.MapPlansApi();
         api.MapAuditLogApi();
