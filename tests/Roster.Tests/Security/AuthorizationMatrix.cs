@@ -90,6 +90,8 @@ public static class AuthorizationMatrix
     private static readonly Outcome SelfOnly = new("403 authorization.self_only", 403, Refused: true, Code: "authorization.self_only");
     private static readonly Outcome EmailCodeSent = new("202", 202, Refused: false);
     private static readonly Outcome EmailCodeRefused = new("401 email_code.invalid", 401, Refused: true, Code: "email_code.invalid");
+    private static readonly Outcome Invalid = new("400 validation_failed", 400, Refused: false, Code: "validation_failed");
+    private static readonly Outcome NoToken = new("404 access_token.not_found", 404, Refused: false, Code: "access_token.not_found");
     private static readonly Outcome AlreadyMember = new("409 invitation.already_member", 409, Refused: false, Code: "invitation.already_member");
 
 
@@ -122,6 +124,12 @@ public static class AuthorizationMatrix
         Api("POST", "/api/v1/auth/manage/2fa", "a stand-in for the caller",                [SignIn,     Ok,         Ok,         Ok,         Ok,         Ok,         KeyRefused, KeyRefused], TwoFactor),
         Api("GET", "/api/v1/auth/manage/info", null,                                       [SignIn,     Ok,         Ok,         Ok,         Ok,         Ok,         KeyRefused, KeyRefused], Send(HttpMethod.Get, _ => "/api/v1/auth/manage/info")),
         Api("POST", "/api/v1/auth/manage/info", null,                                      [SignIn,     Ok,         Ok,         Ok,         Ok,         Ok,         KeyRefused, KeyRefused], Send(HttpMethod.Post, _ => "/api/v1/auth/manage/info", _ => new { })),
+
+        // ---- Personal access tokens: the caller's own; a workspace API key is refused. ----
+        //                                                                                Anonymous   Viewer      Member      ReadOnly    Admin       OtherAdmin  ApiKey      OtherKey
+        Api("GET", "/api/v1/me/tokens", null,                                              [SignIn,     Ok,         Ok,         Ok,         Ok,         Ok,         KeyRefused, KeyRefused], Send(HttpMethod.Get, _ => "/api/v1/me/tokens")),
+        Api("POST", "/api/v1/me/tokens", "an empty body",                                  [SignIn,     Invalid,    Invalid,    Invalid,    Invalid,    Invalid,    KeyRefused, KeyRefused], Send(HttpMethod.Post, _ => "/api/v1/me/tokens", _ => new { })),
+        Api("DELETE", "/api/v1/me/tokens/{tokenId}", "an unknown token",                   [SignIn,     NoToken,    NoToken,    NoToken,    NoToken,    NoToken,    KeyRefused, KeyRefused], Send(HttpMethod.Delete, _ => $"/api/v1/me/tokens/{Guid.NewGuid()}")),
 
         // ---- The caller's own account and workspaces; the menu catalog. ----
         //                                                                                Anonymous   Viewer      Member      ReadOnly    Admin       OtherAdmin  ApiKey      OtherKey
@@ -193,6 +201,18 @@ public static class AuthorizationMatrix
         Page("GET", "/account/sessions", null, null,                                       [ToLogin,    Shown,      Shown,      Shown,      Shown,      Shown,      PageForbidden, PageForbidden], Visit(_ => "/account/sessions")),
         Page("POST", "/account/sessions", "End", "a second session of the caller",         [ToLogin,    Done,       Done,       Done,       Done,       Done,       PageForbidden, PageForbidden], EndSessionOnThePage),
         Page("POST", "/account/sessions", "SignOutEverywhere", "a stand-in's sessions",    [ToLogin,    SignedOut,  SignedOut,  SignedOut,  SignedOut,  SignedOut,  PageForbidden, PageForbidden], SignOutEverywhereOnThePage),
+        Page("POST", "/account", "Name", "an empty name",                                   [ToLogin,    Shown,      Shown,      Shown,      Shown,      Shown,      PageForbidden, PageForbidden], Submit(_ => "/account?handler=Name")),
+        Page("POST", "/account", "Email", "an empty address",                               [ToLogin,    Shown,      Shown,      Shown,      Shown,      Shown,      PageForbidden, PageForbidden], Submit(_ => "/account?handler=Email")),
+        Page("POST", "/account", "Resend", "nothing pending",                               [ToLogin,    Done,       Done,       Done,       Done,       Done,       PageForbidden, PageForbidden], Submit(_ => "/account?handler=Resend")),
+        Page("POST", "/account", "Cancel", "nothing pending",                               [ToLogin,    Done,       Done,       Done,       Done,       Done,       PageForbidden, PageForbidden], Submit(_ => "/account?handler=Cancel")),
+        Page("GET", "/account/email-change", null, "no token",                              [Shown,      Shown,      Shown,      Shown,      Shown,      Shown,      PageForbidden, PageForbidden], Visit(_ => "/account/email-change")),
+        Page("POST", "/account/email-change", null, "an unknown token",                     [Shown,      Shown,      Shown,      Shown,      Shown,      Shown,      PageForbidden, PageForbidden], Submit(_ => "/account/email-change", _ => new() { ["Token"] = new string('a', 43) })),
+        Page("GET", "/account/password", null, null,                                       [ToLogin,    Shown,      Shown,      Shown,      Shown,      Shown,      PageForbidden, PageForbidden], Visit(_ => "/account/password")),
+        Page("POST", "/account/password", "Change", "an empty form",                        [ToLogin,    Shown,      Shown,      Shown,      Shown,      Shown,      PageForbidden, PageForbidden], Submit(_ => "/account/password?handler=Change")),
+        Page("POST", "/account/password", "SendLink", null,                                 [ToLogin,    Shown,      Shown,      Shown,      Shown,      Shown,      PageForbidden, PageForbidden], Submit(_ => "/account/password?handler=SendLink")),
+        Page("GET", "/account/tokens", null, null,                                         [ToLogin,    Shown,      Shown,      Shown,      Shown,      Shown,      PageForbidden, PageForbidden], Visit(_ => "/account/tokens")),
+        Page("POST", "/account/tokens", "Create", "an empty form",                          [ToLogin,    Shown,      Shown,      Shown,      Shown,      Shown,      PageForbidden, PageForbidden], Submit(_ => "/account/tokens?handler=Create")),
+        Page("POST", "/account/tokens", "Revoke", "an unknown token",                       [ToLogin,    Shown,      Shown,      Shown,      Shown,      Shown,      PageForbidden, PageForbidden], Submit(_ => "/account/tokens?handler=Revoke", _ => new() { ["tokenId"] = Guid.NewGuid().ToString() })),
         Page("GET", "/login", null, null,                                                  [Shown,      ToRoot,     ToRoot,     ToRoot,     ToRoot,     ToRoot,     PageForbidden, PageForbidden], Visit(_ => "/login")),
         Page("POST", "/login", null, "wrong credentials",                                  [Shown,      Shown,      Shown,      Shown,      Shown,      Shown,      PageForbidden, PageForbidden], Submit(_ => "/login", _ => new() { ["Email"] = TestUsers.NewEmail(), ["Password"] = "not-the-password" })),
         Page("GET", "/signup", null, null,                                                 [Shown,      ToRoot,     ToRoot,     ToRoot,     ToRoot,     ToRoot,     PageForbidden, PageForbidden], Visit(_ => "/signup")),

@@ -23,6 +23,8 @@ public static class AuditActions
     public const string PlanChanged = "plan.changed";
     public const string ApiKeyCreated = "api_key.created";
     public const string ApiKeyRevoked = "api_key.revoked";
+    public const string AccessTokenCreated = "personal_access_token.created";
+    public const string AccessTokenRevoked = "personal_access_token.revoked";
 
     // An account's own events (SPEC section 7: "recorded per account").
     public const string SignInSucceeded = "sign_in.succeeded";
@@ -39,7 +41,7 @@ public static class AuditActions
         WorkspaceCreated, WorkspaceRenamed, WorkspaceDeleted, InvitationLinkCreated, InvitationLinkRevoked,
         InvitationAccepted, InvitationRefused, EmailInvitationSent, EmailInvitationRevoked, MemberPermissionChanged,
         MemberRemoved, MemberLeft, PermissionCreated, PermissionUpdated, PermissionDeleted, JoinRequestApproved,
-        JoinRequestDeclined, PlanChanged, ApiKeyCreated, ApiKeyRevoked,
+        JoinRequestDeclined, PlanChanged, ApiKeyCreated, ApiKeyRevoked, AccessTokenCreated, AccessTokenRevoked,
     ];
 
     /// <summary>The account actions.</summary>

@@ -12,6 +12,7 @@ public static class AuditTargets
     public const string Permission = "permission";
     public const string InvitationLink = "invitation_link";
     public const string ApiKey = "api_key";
+    public const string AccessToken = "personal_access_token";
 
     public static AuditTarget ForMember(Guid userId, string? email) => new(Member, userId.ToString(), email);
 
@@ -22,4 +23,7 @@ public static class AuditTargets
 
     /// <summary>A key by its id, name and fingerprint: the fingerprint is not the secret and cannot authenticate.</summary>
     public static AuditTarget ForApiKey(Guid keyId, string name, string fingerprint) => new(ApiKey, keyId.ToString(), $"{name} ({fingerprint})");
+
+    /// <summary>A personal access token by its id, name and fingerprint (never the secret).</summary>
+    public static AuditTarget ForAccessToken(Guid tokenId, string name, string fingerprint) => new(AccessToken, tokenId.ToString(), $"{name} ({fingerprint})");
 }

@@ -27,6 +27,15 @@ public static class PermissionEvaluator
     /// </summary>
     public static bool IsSingleUseByDefault(PermissionSnapshot permission) => CanAdminister(permission);
 
+    /// <summary>
+    /// Whether <paramref name="held"/> allows everything <paramref name="granted"/> allows: administration if it
+    /// administers, and every grant on every menu of the catalog (its grant set is a subset). A personal access token
+    /// may carry only a permission its creator's covers, when created and on every request.
+    /// </summary>
+    public static bool Covers(PermissionSnapshot held, PermissionSnapshot granted, MenuCatalog menus) =>
+        (CanAdminister(held) || !CanAdminister(granted))
+        && menus.All.All(menu => (GrantsOn(granted, menu) & ~GrantsOn(held, menu)) == Grants.None);
+
     /// <summary>Every grant the permission holds on the menu (implied ones included).</summary>
     public static Grants GrantsOn(PermissionSnapshot permission, Menu menu) => permission.Kind switch
     {

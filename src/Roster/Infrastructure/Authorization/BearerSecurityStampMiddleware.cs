@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
+using Roster.Features.AccessTokens;
 
 namespace Roster.Infrastructure.Authorization;
 
@@ -14,7 +15,8 @@ public sealed class BearerSecurityStampMiddleware(RequestDelegate next, IOptions
     public async Task InvokeAsync(HttpContext context)
     {
         var bearer = context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
-        if (bearer && context.User.Identity?.IsAuthenticated == true && !context.User.IsApiKey())
+        // API keys and personal access tokens carry no stamp: their handlers read their own rows on every request.
+        if (bearer && context.User.Identity?.IsAuthenticated == true && !context.User.IsApiKey() && !context.User.IsAccessToken())
         {
             // Resolved here, not injected: it brings a DbContext, which anonymous and cookie requests (the cookie
             // handler checks its own stamp) should not pay for.

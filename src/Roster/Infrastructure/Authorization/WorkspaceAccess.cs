@@ -21,9 +21,22 @@ public sealed class WorkspaceAccess(RosterDbContext db, SessionService sessions)
 {
     private readonly Dictionary<(Guid? WorkspaceId, Guid UserId), CallerRow?> cache = [];
 
+    /// <summary>The one workspace a personal access token confines this request to, once it authenticated.</summary>
+    private Guid? tokenWorkspaceId;
+
+    /// <summary>
+    /// Confines this request to a personal access token's workspace, with the permission its authentication read
+    /// (in the same query as the token: no second read). Every other workspace answers "not a member".
+    /// </summary>
+    public void ScopeToAccessToken(MemberAccess access)
+    {
+        tokenWorkspaceId = access.WorkspaceId;
+        cache[(access.WorkspaceId, access.UserId)] = new CallerRow(null, access, null, null, null);
+    }
+
     /// <summary>The user's membership of the workspace, or null when they are not a member (or do not exist).</summary>
     public async Task<MemberAccess?> FindMembershipAsync(Guid workspaceId, Guid userId, CancellationToken cancellationToken) =>
-        (await LoadAsync(workspaceId, userId, sessionHash: null, cancellationToken))?.Membership;
+        tokenWorkspaceId is { } scope && scope != workspaceId ? null : (await LoadAsync(workspaceId, userId, sessionHash: null, cancellationToken))?.Membership;
 
     /// <summary>
     /// Whether the principal is still signed in: its security stamp claim matches the user's (Identity's rule: a password

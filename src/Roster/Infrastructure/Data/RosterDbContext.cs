@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Roster.Features.AccessTokens;
 using Roster.Features.Accounts;
+using Roster.Features.AccountSettings;
 using Roster.Features.ApiKeys;
 using Roster.Features.Audit;
 using Roster.Features.EmailCodes;
@@ -31,6 +33,10 @@ public abstract class RosterDbContext(DbContextOptions options)
     public DbSet<Permission> Permissions => Set<Permission>();
 
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    public DbSet<PersonalAccessToken> PersonalAccessTokens => Set<PersonalAccessToken>();
+
+    public DbSet<EmailChange> EmailChanges => Set<EmailChange>();
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 

@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Roster.Features.Access;
+using Roster.Features.AccessTokens;
 using Roster.Features.Accounts;
+using Roster.Features.AccountSettings;
 using Roster.Features.ApiKeys;
 using Roster.Features.Audit;
 using Roster.Features.EmailCodes;
@@ -67,8 +69,11 @@ public static class RosterHost
             .AddUserStore<RosterUserStore>();
         builder.Services.AddAuthentication()
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyPrincipal.Scheme, null)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, PersonalAccessTokenAuthenticationHandler>(AccessTokenPrincipal.Scheme, null)
             .AddPolicyScheme(RosterAuthentication.Scheme, null, scheme => scheme.ForwardDefaultSelector = context =>
-                ApiKeyAuthenticationHandler.CarriesApiKey(context.Request) ? ApiKeyPrincipal.Scheme : RosterAuthentication.IdentityBearerOrCookieScheme)
+                ApiKeyAuthenticationHandler.CarriesApiKey(context.Request) ? ApiKeyPrincipal.Scheme
+                : PersonalAccessTokenAuthenticationHandler.CarriesAccessToken(context.Request) ? AccessTokenPrincipal.Scheme
+                : RosterAuthentication.IdentityBearerOrCookieScheme)
             .AddRosterOpenIdConnect(builder.Configuration);
         builder.Services.AddScoped<ExternalLoginService>();
         builder.Services.Configure<Microsoft.AspNetCore.Authentication.AuthenticationOptions>(authentication =>
@@ -156,6 +161,8 @@ public static class RosterHost
         builder.Services.AddScoped<InvitationService>();
         builder.Services.AddScoped<AccessService>();
         builder.Services.AddScoped<ApiKeyService>();
+        builder.Services.AddScoped<PersonalAccessTokenService>();
+        builder.Services.AddScoped<AccountSettingsService>();
         builder.Services.AddScoped<PlanAssignment>();
         builder.Services.AddScoped<AccountStatusService>();
         builder.Services.AddScoped<SessionService>();
@@ -256,6 +263,7 @@ public static class RosterHost
         app.UseAuthentication();
         app.UseMiddleware<BearerSecurityStampMiddleware>();
         app.UseMiddleware<ApiKeyScopeMiddleware>();
+        app.UseMiddleware<AccessTokenScopeMiddleware>();
         app.UseAuthorization();
         app.UseAntiforgery();
 
@@ -274,6 +282,7 @@ public static class RosterHost
         api.MapPermissionsApi();
         api.MapAccessApi();
         api.MapApiKeysApi();
+        api.MapAccessTokensApi();
         api.MapInvitationsApi();
         api.MapPlansApi();
         api.MapAuditLogApi();
