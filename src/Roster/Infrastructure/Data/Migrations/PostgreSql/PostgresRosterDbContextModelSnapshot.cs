@@ -385,7 +385,6 @@ namespace Roster.Infrastructure.Data.Migrations.PostgreSql
                 });
 
             modelBuilder.Entity("Roster.Features.EmailCodes.EmailCode", b =>
-            modelBuilder.Entity("Roster.Features.ExternalLogins.ExternalLogin", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -439,6 +438,14 @@ namespace Roster.Infrastructure.Data.Migrations.PostgreSql
                         .IsUnique();
 
                     b.ToTable("EmailCodes");
+                });
+
+            modelBuilder.Entity("Roster.Features.ExternalLogins.ExternalLogin", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
                     b.Property<string>("Issuer")
                         .IsRequired()
                         .HasMaxLength(400)

@@ -376,7 +376,6 @@ namespace Roster.Infrastructure.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Roster.Features.EmailCodes.EmailCode", b =>
-            modelBuilder.Entity("Roster.Features.ExternalLogins.ExternalLogin", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -430,6 +429,14 @@ namespace Roster.Infrastructure.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("EmailCodes");
+                });
+
+            modelBuilder.Entity("Roster.Features.ExternalLogins.ExternalLogin", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Issuer")
                         .IsRequired()
                         .HasMaxLength(400)
