@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using Roster.Features.AccessTokens;
 using Roster.Features.Access;
+using Roster.Features.AccessTokens;
 using Roster.Tests.Infrastructure;
 
 namespace Roster.Tests.Api;
