@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Roster.Features.Access;
 using Roster.Features.AccessTokens;
 using Roster.Tests.Infrastructure;
@@ -200,6 +201,46 @@ public sealed class PersonalAccessTokenTests(RosterApp app)
 
         Assert.Empty(await ListAsync(member));
         Assert.Empty(await ListAsync(stranger));
+    }
+
+    [Fact]
+    public async Task A_disabled_creators_token_is_refused()
+    {
+        var owner = await TestUsers.RegisterAsync(app);
+        var workspace = await owner.Client.CreateWorkspaceAsync();
+        var created = await CreateAsync(owner, workspace.Id, "Admin");
+        using var token = TokenClient(created.Token);
+        Assert.Equal(HttpStatusCode.OK, await StatusOfReadAsync(token, workspace.Id));
+
+        // The operator's users disable (its use case, in process; the command itself is tested in Operator/).
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var disabled = await scope.ServiceProvider.GetRequiredService<Roster.Features.Accounts.AccountStatusService>()
+                .DisableAsync(Roster.Infrastructure.Authorization.Actor.Operator, owner.Email, Cancel);
+            Assert.True(disabled.IsSuccess);
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await StatusOfReadAsync(token, workspace.Id));
+    }
+
+    [Fact]
+    public async Task Creating_and_revoking_a_token_is_recorded_in_its_workspaces_log_without_the_secret()
+    {
+        var owner = await TestUsers.RegisterAsync(app);
+        var workspace = await owner.Client.CreateWorkspaceAsync();
+        var created = await CreateAsync(owner, workspace.Id, "Viewer");
+        using (var revoked = await owner.Client.DeleteAsync(new Uri($"/api/v1/me/tokens/{created.Id}", UriKind.Relative), Cancel))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
+        }
+
+        var entries = await app.AuditEntriesAsync(workspace.Id);
+        var made = Assert.Single(entries, e => e.Action == "personal_access_token.created");
+        var ended = Assert.Single(entries, e => e.Action == "personal_access_token.revoked");
+        Assert.Equal(owner.Id, made.ActorUserId);
+        Assert.Equal(created.Id.ToString(), ended.TargetId);
+        Assert.Contains(created.Fingerprint, made.TargetLabel, StringComparison.Ordinal);
+        Assert.DoesNotContain(entries, e => $"{e.TargetLabel} {e.Details}".Contains(created.Token[PersonalAccessToken.Prefix.Length..], StringComparison.Ordinal));
     }
 
     [Fact]

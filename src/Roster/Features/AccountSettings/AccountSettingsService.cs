@@ -79,12 +79,23 @@ public sealed class AccountSettingsService(RosterDbContext db, UserManager<User>
         return change;
     }
 
-    /// <summary>Sends a new link for the pending change (the old link stops working). Errors: 404 when nothing is pending.</summary>
+    /// <summary>How long after a link was sent another may be asked for, so that Resend cannot flood the new address.</summary>
+    public static readonly TimeSpan ResendInterval = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Sends a new link for the pending change (the old link stops working). Errors: 404 <c>email_change.none_pending</c>,
+    /// 409 <c>email_change.too_soon</c> (a link was sent less than <see cref="ResendInterval"/> ago).
+    /// </summary>
     public async Task<Result<PendingEmailChange>> ResendEmailChangeAsync(User user, CancellationToken cancellationToken)
     {
         if (await FindPendingAsync(user.Id, cancellationToken) is not { } pending)
         {
             return new Error("email_change.none_pending", "No email change is waiting.", ErrorKind.NotFound);
+        }
+
+        if (time.GetUtcNow() - pending.RequestedAt < ResendInterval)
+        {
+            return new Error("email_change.too_soon", "A link was sent less than a minute ago. Check that inbox, or ask again in a minute.", ErrorKind.Conflict);
         }
 
         var token = SecretToken.Create();
