@@ -260,6 +260,34 @@ public sealed class ServerSessionTests(RosterApp app)
         Assert.Equal(user.Id, (await user.Client.GetMeAsync()).Id);
     }
 
+    [Fact]
+    public async Task LastSeen_IsWrittenOnlyWhenOlderThanAMinute_SoAFreshSessionCostsNoSecondRoundTrip()
+    {
+        var user = await TestUsers.RegisterAsync(app);
+        var session = await CurrentSessionIdAsync(user.Client);
+        var old = DateTimeOffset.UtcNow.AddMinutes(-5);
+        await app.QueryAsync(db => db.Sessions.Where(s => s.Id == session).ExecuteUpdateAsync(set => set.SetProperty(s => s.LastSeenAt, old), Cancel));
+
+        var stale = await CommandsOfAsync(user.Client, "/api/v1/me");
+        var fresh = await CommandsOfAsync(user.Client, "/api/v1/me");
+
+        Assert.Contains(stale, command => command.Contains("UPDATE", StringComparison.OrdinalIgnoreCase) && command.Contains("LastSeenAt", StringComparison.Ordinal));
+        Assert.Equal(stale.Count - 1, fresh.Count);
+        Assert.DoesNotContain(fresh, command => command.Contains("UPDATE", StringComparison.OrdinalIgnoreCase));
+        var lastSeen = (await SessionsOfAsync(user.Id)).Single(s => s.Id == session).LastSeenAt;
+        Assert.True(lastSeen > old.AddMinutes(4), $"Last seen is still {lastSeen:O}.");
+    }
+
+    private async Task<IReadOnlyList<string>> CommandsOfAsync(HttpClient client, string path)
+    {
+        var id = Guid.NewGuid().ToString();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative));
+        request.Headers.Add(CommandCounter.Header, id);
+        using var response = await client.SendAsync(request, Cancel);
+        await response.EnsureSuccessAsync();
+        return app.Services.GetRequiredService<CommandCounter>().CommandsOf(id);
+    }
+
     private async Task<HttpClient> SignInWithCookieAsync(CookieContainer jar, TestUser user)
     {
         var client = app.CreateHttpClient(jar);
