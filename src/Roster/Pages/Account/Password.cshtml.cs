@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Roster.Features.Accounts;
 using Roster.Features.AccountSettings;
+using Roster.Features.Sessions;
 
 namespace Roster.Pages.Account;
 
@@ -16,7 +17,7 @@ namespace Roster.Pages.Account;
 /// the reset's, one path to maintain.
 /// </summary>
 [Authorize]
-public sealed class PasswordModel(UserManager<User> users, SignInManager<User> signIn, AccountSettingsService settings, AccountEmails emails) : PageModel
+public sealed class PasswordModel(UserManager<User> users, SignInManager<User> signIn, AccountSettingsService settings, AccountEmails emails, SessionService sessions) : PageModel
 {
     public bool HasPassword { get; private set; }
 
@@ -84,14 +85,9 @@ public sealed class PasswordModel(UserManager<User> users, SignInManager<User> s
     }
 
     /// <summary>
-    /// The security stamp already refuses every other session and token at its next request; the server-side session
-    /// rows are ended here too once sessions exist.
+    /// Ends every other session of the account (its rows leave the sessions list; the security stamp, changed with the
+    /// password, already refuses their cookies and tokens at their next request). This session stays.
     /// </summary>
-    private static Task EndOtherSessionsAsync(Guid userId, CancellationToken cancellationToken)
-    {
-        // MERGE: call SessionService.EndAllAsync(userId, exceptSessionId: this session's roster:sid, reason) from engineer A
-        _ = userId;
-        _ = cancellationToken;
-        return Task.CompletedTask;
-    }
+    private Task EndOtherSessionsAsync(Guid userId, CancellationToken cancellationToken) =>
+        sessions.EndAllAsync(userId, User.FindSessionId(), SessionEndReason.PasswordChanged, cancellationToken);
 }
