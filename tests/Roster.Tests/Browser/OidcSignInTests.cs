@@ -72,21 +72,21 @@ public sealed class OidcSignInTests(OidcApp app, BrowserFixture browser) : IClas
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign-in methods", Level = 1 })).ToBeVisibleAsync();
         await Expect(page.GetByText("not set.")).ToBeVisibleAsync();
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Unlink " + OidcApp.AlphaName }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Unlink " + OidcApp.AlphaName, Exact = true }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("the only way you can sign in");
-        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Unlink " + OidcApp.AlphaName })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Unlink " + OidcApp.AlphaName, Exact = true })).ToBeVisibleAsync();
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Link " + OidcApp.BetaName }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Link " + OidcApp.BetaName, Exact = true }).ClickAsync();
         await SignInAtProviderAsync(page, ProviderAccount.New(emailVerified: false));
         await Pages.WaitForUrlAsync(page, "**/account/sign-in-methods");
         await Expect(Pages.Notice(page)).ToContainTextAsync($"{OidcApp.BetaName} is linked");
-        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Link " + OidcApp.BetaName })).ToHaveCountAsync(0);
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Link " + OidcApp.BetaName, Exact = true })).ToHaveCountAsync(0);
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Unlink " + OidcApp.AlphaName }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Unlink " + OidcApp.AlphaName, Exact = true }).ClickAsync();
         await Expect(Pages.Notice(page)).ToContainTextAsync("unlinked");
-        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Unlink " + OidcApp.AlphaName })).ToHaveCountAsync(0);
-        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Link " + OidcApp.AlphaName })).ToBeVisibleAsync();
-        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Unlink " + OidcApp.BetaName })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Unlink " + OidcApp.AlphaName, Exact = true })).ToHaveCountAsync(0);
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Link " + OidcApp.AlphaName, Exact = true })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Unlink " + OidcApp.BetaName, Exact = true })).ToBeVisibleAsync();
     }
 
     /// <summary>Fills in the test provider's own sign-in page (it asserts whatever identity it is given).</summary>

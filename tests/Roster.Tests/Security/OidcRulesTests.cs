@@ -1,5 +1,7 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Roster.Features.Accounts;
 using Roster.Pages.Account;
 using Roster.Tests.Infrastructure;
@@ -361,6 +363,33 @@ public sealed class OidcRulesTests(OidcApp app) : IClassFixture<OidcApp>
         using var later = new OidcHttpBrowser(app);
         await later.SignInAsync(OidcApp.AlphaKey, account);
         Assert.Equal(user.Id, await later.SignedInAsAsync());
+    }
+
+    [Fact]
+    public async Task A_provider_sign_in_writes_no_code_state_client_secret_or_invitation_to_the_log()
+    {
+        app.Require();
+        var probe = $"log-probe-{Guid.NewGuid():N}";
+        // Proves the recorder sees what the app logs, so an empty record cannot pass for a clean one.
+        app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Roster.Tests")
+            .Log(LogLevel.Information, default, probe, null, (state, _) => state);
+        var admin = await TestUsers.RegisterAsync(app);
+        var token = ApiClient.TokenOf(await admin.Client.CreateLinkAsync((await admin.Client.CreateWorkspaceAsync()).Id, "Member"));
+        using var browser = new OidcHttpBrowser(app);
+
+        var callback = await browser.SignInAtProviderAsync(await browser.ContinueWithAsync(OidcApp.AlphaKey, $"/invite/{token}", token), ProviderAccount.New());
+        var (joined, _, _) = await browser.FollowAsync(callback, stopAtCallback: false);
+        var (replayed, _, _) = await browser.FollowAsync(callback, stopAtCallback: false);
+
+        Assert.StartsWith("/w/", joined.AbsolutePath, StringComparison.Ordinal);
+        Assert.Equal(FailurePath, replayed.AbsolutePath);
+        var query = System.Web.HttpUtility.ParseQueryString(callback.Query);
+        var entries = app.Logs.Entries;
+        Assert.Contains(entries, entry => entry.Contains(probe, StringComparison.Ordinal));
+        foreach (var secret in new[] { query["code"]!, query["state"]!, app.Alpha.ClientSecret, token })
+        {
+            Assert.DoesNotContain(entries, entry => entry.Contains(secret, StringComparison.Ordinal));
+        }
     }
 
     private static string IssuerOf(TestOidcProvider provider) => provider.Issuer.GetLeftPart(UriPartial.Authority);
