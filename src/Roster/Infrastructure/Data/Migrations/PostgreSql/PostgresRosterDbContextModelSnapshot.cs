@@ -310,6 +310,9 @@ namespace Roster.Infrastructure.Data.Migrations.PostgreSql
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<bool>("BrowserBound")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("CodeHash")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -353,6 +356,8 @@ namespace Roster.Infrastructure.Data.Migrations.PostgreSql
 
                     b.HasIndex("LinkTokenHash")
                         .IsUnique();
+
+                    b.HasIndex("NormalizedEmail");
 
                     b.HasIndex("RequesterHash")
                         .IsUnique();

@@ -21,6 +21,7 @@ namespace Roster.Infrastructure.Data.Migrations.PostgreSql
                     CodeHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     LinkTokenHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     RequesterHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    BrowserBound = table.Column<bool>(type: "boolean", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     FailedAttempts = table.Column<int>(type: "integer", nullable: false),
@@ -41,6 +42,11 @@ namespace Roster.Infrastructure.Data.Migrations.PostgreSql
                 table: "EmailCodes",
                 column: "LinkTokenHash",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_EmailCodes_NormalizedEmail",
+                table: "EmailCodes",
+                column: "NormalizedEmail");
 
             migrationBuilder.CreateIndex(
                 name: "IX_EmailCodes_RequesterHash",

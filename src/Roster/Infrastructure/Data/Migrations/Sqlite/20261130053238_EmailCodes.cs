@@ -21,6 +21,7 @@ namespace Roster.Infrastructure.Data.Migrations.Sqlite
                     CodeHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
                     LinkTokenHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
                     RequesterHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    BrowserBound = table.Column<bool>(type: "INTEGER", nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
                     FailedAttempts = table.Column<int>(type: "INTEGER", nullable: false),
@@ -41,6 +42,11 @@ namespace Roster.Infrastructure.Data.Migrations.Sqlite
                 table: "EmailCodes",
                 column: "LinkTokenHash",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_EmailCodes_NormalizedEmail",
+                table: "EmailCodes",
+                column: "NormalizedEmail");
 
             migrationBuilder.CreateIndex(
                 name: "IX_EmailCodes_RequesterHash",
