@@ -295,6 +295,29 @@ public sealed class EmailCodeApiTests(RosterApp app)
         Assert.Equal(TimeSpan.FromMinutes(10), row.ExpiresAt - row.CreatedAt);
     }
 
+    [Fact]
+    public async Task No_code_link_token_or_challenge_reaches_the_log()
+    {
+        // Proves the recorder sees what the app logs, so an empty record cannot pass for a clean one.
+        var probe = $"log-probe-{Guid.NewGuid():N}";
+        app.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().CreateLogger("Roster.Tests")
+            .Log(Microsoft.Extensions.Logging.LogLevel.Information, default, probe, null, (state, _) => state);
+        var sent = await EmailCodeMail.RequestAsync(app, TestUsers.NewEmail());
+        using var wrong = await EmailCodeMail.VerifyAsync(app.CreateHttpClient(), sent.Email, EmailCodeMail.WrongCode(sent.Code), sent.Challenge);
+        await app.CreateHttpClient(new CookieContainer()).GetStringAsync(sent.Link.PathAndQuery, Cancel);
+        using var verified = await EmailCodeMail.VerifyAsync(app.CreateHttpClient(), sent.Email, sent.Code, sent.Challenge);
+        await verified.EnsureSuccessAsync();
+
+        var token = System.Web.HttpUtility.ParseQueryString(sent.Link.Query)["token"]!;
+        Assert.Contains(app.Logs.Entries, entry => entry.Contains(probe, StringComparison.Ordinal));
+        foreach (var entry in app.Logs.Entries)
+        {
+            Assert.DoesNotContain(sent.Code, entry, StringComparison.Ordinal);
+            Assert.DoesNotContain(token, entry, StringComparison.Ordinal);
+            Assert.DoesNotContain(sent.Challenge!, entry, StringComparison.Ordinal);
+        }
+    }
+
     /// <summary>The problem's body without its per-request trace id.</summary>
     private static async Task<string> Body(HttpResponseMessage response)
     {
