@@ -78,8 +78,6 @@ public sealed class EmailCodeApiTests(RosterApp app)
         await crossed.AssertProblemAsync(HttpStatusCode.Unauthorized, "email_code.invalid");
         using var forged = await EmailCodeMail.VerifyAsync(app.CreateHttpClient(), email, mine.Code, new string('A', 43));
         await forged.AssertProblemAsync(HttpStatusCode.Unauthorized, "email_code.invalid");
-        using var without = await EmailCodeMail.VerifyAsync(app.CreateHttpClient(), email, mine.Code, challenge: null);
-        await without.AssertValidationProblemAsync("challenge");
 
         // Another address with the right code and challenge is refused too.
         using var elsewhere = await EmailCodeMail.VerifyAsync(app.CreateHttpClient(), TestUsers.NewEmail(), mine.Code, mine.Challenge);
@@ -87,6 +85,49 @@ public sealed class EmailCodeApiTests(RosterApp app)
 
         using var right = await EmailCodeMail.VerifyAsync(app.CreateHttpClient(), email, mine.Code, mine.Challenge);
         await right.EnsureSuccessAsync();
+    }
+
+    [Fact]
+    public async Task An_API_requests_code_works_with_its_address_alone_and_a_browsers_code_never_does()
+    {
+        // SPEC section 8: { email, code }.
+        var sent = await EmailCodeMail.RequestAsync(app, TestUsers.NewEmail());
+        using var verified = await EmailCodeMail.VerifyAsync(app.CreateHttpClient(), sent.Email, sent.Code, challenge: null);
+        await verified.EnsureSuccessAsync();
+
+        // A code asked for in a browser is bound to that browser's cookie: the API refuses it without, and the
+        // refusal does not touch the browser's own tries.
+        var email = TestUsers.NewEmail();
+        var asker = app.CreateHttpClient(new CookieContainer());
+        using var asked = await EmailCodePageTests.PostFormAsync(asker, "/login/email", new() { ["Email"] = email });
+        var (code, _) = await EmailCodeMail.WaitForNewAsync(app.Mailbox, email);
+        for (var attempt = 0; attempt < 6; attempt++)
+        {
+            using var refused = await EmailCodeMail.VerifyAsync(app.CreateHttpClient(), email, code, challenge: null);
+            await refused.AssertProblemAsync(HttpStatusCode.Unauthorized, "email_code.invalid");
+        }
+
+        using var signedIn = await EmailCodePageTests.PostFormAsync(asker, "/login/email/code", new() { ["Code"] = code });
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+    }
+
+    [Fact]
+    public async Task Concurrent_first_sign_ins_of_one_new_address_make_one_account()
+    {
+        var email = TestUsers.NewEmail();
+        var requests = new List<EmailCodeMail.Sent>();
+        for (var request = 0; request < 4; request++)
+        {
+            requests.Add(await EmailCodeMail.RequestAsync(app, email));
+        }
+
+        var answers = await Task.WhenAll(requests.Select(async sent =>
+        {
+            using var response = await EmailCodeMail.VerifyAsync(app.CreateHttpClient(), email, sent.Code, sent.Challenge);
+            return response.StatusCode;
+        }));
+        Assert.All(answers, status => Assert.Equal(HttpStatusCode.OK, status));
+        Assert.Equal(1, await app.QueryAsync(db => db.Users.CountAsync(u => u.Email == email, Cancel)));
     }
 
     [Fact]
@@ -252,6 +293,29 @@ public sealed class EmailCodeApiTests(RosterApp app)
         Assert.DoesNotContain(sent.Challenge!, stored, StringComparison.Ordinal);
         Assert.All([row.CodeHash, row.LinkTokenHash, row.RequesterHash], hash => Assert.Matches("^[0-9a-f]{64}$", hash));
         Assert.Equal(TimeSpan.FromMinutes(10), row.ExpiresAt - row.CreatedAt);
+    }
+
+    [Fact]
+    public async Task No_code_link_token_or_challenge_reaches_the_log()
+    {
+        // Proves the recorder sees what the app logs, so an empty record cannot pass for a clean one.
+        var probe = $"log-probe-{Guid.NewGuid():N}";
+        app.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().CreateLogger("Roster.Tests")
+            .Log(Microsoft.Extensions.Logging.LogLevel.Information, default, probe, null, (state, _) => state);
+        var sent = await EmailCodeMail.RequestAsync(app, TestUsers.NewEmail());
+        using var wrong = await EmailCodeMail.VerifyAsync(app.CreateHttpClient(), sent.Email, EmailCodeMail.WrongCode(sent.Code), sent.Challenge);
+        await app.CreateHttpClient(new CookieContainer()).GetStringAsync(sent.Link.PathAndQuery, Cancel);
+        using var verified = await EmailCodeMail.VerifyAsync(app.CreateHttpClient(), sent.Email, sent.Code, sent.Challenge);
+        await verified.EnsureSuccessAsync();
+
+        var token = System.Web.HttpUtility.ParseQueryString(sent.Link.Query)["token"]!;
+        Assert.Contains(app.Logs.Entries, entry => entry.Contains(probe, StringComparison.Ordinal));
+        foreach (var entry in app.Logs.Entries)
+        {
+            Assert.DoesNotContain(sent.Code, entry, StringComparison.Ordinal);
+            Assert.DoesNotContain(token, entry, StringComparison.Ordinal);
+            Assert.DoesNotContain(sent.Challenge!, entry, StringComparison.Ordinal);
+        }
     }
 
     /// <summary>The problem's body without its per-request trace id.</summary>

@@ -28,6 +28,12 @@ public sealed class EmailCode
     /// <summary>Lowercase hex SHA-256 of the requester's 256-bit secret (HttpOnly cookie or API challenge).</summary>
     public string RequesterHash { get; set; } = "";
 
+    /// <summary>
+    /// Asked from a browser (the pages): the code works only with that browser's cookie. An API request's code also
+    /// works with its address alone (SPEC section 8's <c>{ email, code }</c>), within its five tries.
+    /// </summary>
+    public bool BrowserBound { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset ExpiresAt { get; set; }

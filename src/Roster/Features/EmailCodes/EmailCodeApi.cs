@@ -10,8 +10,8 @@ namespace Roster.Features.EmailCodes;
 public sealed record EmailCodeRequest(string? Email);
 
 /// <summary>
-/// The 202 answer: <paramref name="Challenge"/> (43 base64url characters, 256 bits) must come back with the code. The
-/// same shape for every valid address, with or without an account.
+/// The 202 answer: <paramref name="Challenge"/> (43 base64url characters, 256 bits), which a client may send back with
+/// the code to bind it to itself. The same shape for every valid address, with or without an account.
 /// </summary>
 public sealed record EmailCodeChallengeResponse(string Challenge, DateTimeOffset ExpiresAt);
 
@@ -25,18 +25,21 @@ public sealed record EmailCodeVerifyRequest(string? Email, string? Code, string?
 /// address; 400 <c>validation_failed</c> for an address mail cannot go to (MimeKit's strict parser); 429
 /// <c>rate_limited</c> with <c>Retry-After</c> past the sends per address (<see cref="EmailCodeSendLimiter"/>) or the
 /// client's credential budget.</description></item>
-/// <item><term>POST /email-code/verify</term><description><c>{ email, code, challenge }</c> → 200 with bearer tokens as
+/// <item><term>POST /email-code/verify</term><description><c>{ email, code }</c>, optionally <c>challenge</c> → 200 with bearer tokens as
 /// <c>/login</c> answers them; 401 <c>email_code.invalid</c> for every failure (wrong code, expired, used, five tries
 /// spent, another requester's challenge, another address); 403 <c>auth.account_disabled</c> after the right code of a
-/// disabled account; 400 <c>validation_failed</c> when a field is missing; 429 per address and per client.</description></item>
+/// disabled account; 400 <c>validation_failed</c> when the email or the code is missing; 429 per address and per client.</description></item>
 /// </list>
 /// </summary>
 /// <remarks>
-/// The binding: an API client has no browser cookie, so the request answers a challenge (a random 256-bit value whose
-/// SHA-256 is on the request row, exactly as the page's HttpOnly cookie) and the code works only with it. The challenge
-/// is returned for every address, so it reveals nothing, and it is the same defence as the page's: a code read from
-/// the mail alone signs nobody in. The alternative of binding to the client's IP address was rejected: mobile and
-/// office clients change or share addresses, and it would let anyone behind the same NAT use a code they overheard.
+/// The binding. A browser's code is bound to the browser's HttpOnly cookie, which an API client does not have. The API
+/// keeps SPEC section 8's <c>{ email, code }</c>: an API request's code works with its address, within its five tries;
+/// together with the sends per address (5 per 15 minutes) and 10^8 codes, a guesser who asks for codes to someone
+/// else's address has about one chance in 400,000 a day. A client that wants the same binding as a browser sends back
+/// the <c>challenge</c> the request answered (a random 256-bit value whose SHA-256 is on the request row, as the
+/// cookie's is): the code then works only with it. A browser's code is never accepted by the API without its cookie's
+/// value, so a code read off a screen stays useless to anyone else. Binding to the client's IP address was rejected:
+/// mobile and office clients change or share addresses.
 /// </remarks>
 public static class EmailCodeApi
 {
@@ -65,7 +68,7 @@ public static class EmailCodeApi
             return RateLimits.Rejected(http, lease);
         }
 
-        var requested = await codes.RequestAsync(email, invitation: null, returnUrl: null, cancellationToken);
+        var requested = await codes.RequestAsync(email, invitation: null, returnUrl: null, browserBound: false, cancellationToken);
         return TypedResults.Accepted((string?)null, new EmailCodeChallengeResponse(requested.RequesterSecret, requested.ExpiresAt));
     }
 
@@ -84,11 +87,6 @@ public static class EmailCodeApi
             missing["code"] = ["Enter the code from the email."];
         }
 
-        if (string.IsNullOrWhiteSpace(request.Challenge))
-        {
-            missing["challenge"] = ["Send the challenge that POST /api/v1/auth/email-code answered."];
-        }
-
         if (missing.Count > 0)
         {
             return Error.Validation(missing).ToProblem();
@@ -100,7 +98,8 @@ public static class EmailCodeApi
             return RateLimits.Rejected(http, lease);
         }
 
-        var verified = await codes.VerifyCodeAsync(request.Challenge, request.Email, request.Code, http.Connection.RemoteIpAddress?.ToString(), cancellationToken);
+        var challenge = string.IsNullOrEmpty(request.Challenge) ? null : request.Challenge;
+        var verified = await codes.VerifyCodeAsync(challenge, request.Email, request.Code, http.Connection.RemoteIpAddress?.ToString(), cancellationToken);
         if (!verified.IsSuccess)
         {
             var error = verified.Error!;

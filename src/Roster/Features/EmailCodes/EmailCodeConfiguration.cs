@@ -17,5 +17,6 @@ internal sealed class EmailCodeConfiguration : IEntityTypeConfiguration<EmailCod
         builder.HasIndex(c => c.LinkTokenHash).IsUnique();
         builder.HasIndex(c => c.RequesterHash).IsUnique();
         builder.HasIndex(c => c.ExpiresAt);
+        builder.HasIndex(c => c.NormalizedEmail);
     }
 }

@@ -25,9 +25,9 @@ public sealed record EmailCodeRequested(string RequesterSecret, DateTimeOffset E
 /// Continue with email (passwordless sign-in, issue 7 item 1; NIST SP 800-63B 5.1.3 out-of-band authenticators): one
 /// email holds an 8-digit code and a link, both valid <see cref="Lifetime"/>, single use, stored hashed.
 /// <list type="bullet">
-/// <item>The code works only together with the requester's secret (the browser's HttpOnly cookie, or the challenge the
-/// API answered), so a code read over someone's shoulder is useless elsewhere; <see cref="MaxFailedAttempts"/> tries end
-/// the request, counted before each comparison so concurrent guesses cannot exceed it. 10^8 codes, 5 tries per
+/// <item>A code asked for in a browser works only together with that browser's HttpOnly cookie, so a code read over
+/// someone's shoulder is useless elsewhere; an API request's code works with the challenge the API answered, or with
+/// its address alone (SPEC section 8). <see cref="MaxFailedAttempts"/> tries end a request, counted before each comparison so concurrent guesses cannot exceed it. 10^8 codes, 5 tries per
 /// request and 5 requests per address per 15 minutes (<see cref="EmailCodeSendLimiter"/>) leave a guesser about one
 /// chance in 400,000 a day.</item>
 /// <item>The link (256 bits) works on any browser, but only by POST, so a mail scanner that follows it consumes nothing.</item>
@@ -55,6 +55,9 @@ public sealed partial class EmailCodeService(
     /// <summary>Codes that may be tried against one request (wrong ones end it at this count).</summary>
     public const int MaxFailedAttempts = 5;
 
+    /// <summary>The most live API requests of one address that a code without a challenge is tried against.</summary>
+    public const int MaxOpenRequestsTried = 10;
+
     /// <summary>Digits of a code.</summary>
     public const int CodeLength = 8;
 
@@ -78,7 +81,8 @@ public sealed partial class EmailCodeService(
     /// email. <paramref name="invitation"/> and <paramref name="returnUrl"/> ride in the emailed link, so a sign-in
     /// from the link joins the same invitation.
     /// </summary>
-    public async Task<EmailCodeRequested> RequestAsync(string email, string? invitation, string? returnUrl, CancellationToken cancellationToken)
+    /// <param name="browserBound">True from the pages: the code then works only with the browser's cookie.</param>
+    public async Task<EmailCodeRequested> RequestAsync(string email, string? invitation, string? returnUrl, bool browserBound, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var code = RandomNumberGenerator.GetInt32(0, 100_000_000).ToString("D8", CultureInfo.InvariantCulture);
@@ -91,6 +95,7 @@ public sealed partial class EmailCodeService(
             NormalizedEmail = normalizer.NormalizeEmail(email) ?? email,
             LinkTokenHash = SecretToken.Hash(linkToken),
             RequesterHash = SecretToken.Hash(requesterSecret),
+            BrowserBound = browserBound,
             CreatedAt = now,
             ExpiresAt = now + Lifetime,
         };
@@ -124,41 +129,64 @@ public sealed partial class EmailCodeService(
     }
 
     /// <summary>
-    /// Signs in with a code: the request is the requester's (<paramref name="requesterSecret"/>) and, when
-    /// <paramref name="email"/> is given (the API), for that address. Every failure is <see cref="EmailCodeErrors.Invalid"/>,
-    /// except a disabled account (<see cref="AccountErrors.Disabled"/>) after the right code. The caller signs the user in.
+    /// Signs in with a code. With <paramref name="requesterSecret"/> (the browser's cookie, or the API's challenge), only
+    /// that requester's request is tried, and it must be for <paramref name="email"/> when one is given. Without it
+    /// (the API's <c>{ email, code }</c>), the live API requests of <paramref name="email"/> are tried, never a browser's.
+    /// Each request tried spends one of its <see cref="MaxFailedAttempts"/>. Every failure is
+    /// <see cref="EmailCodeErrors.Invalid"/>, except a disabled account (<see cref="AccountErrors.Disabled"/>) after the
+    /// right code. The caller signs the user in.
     /// </summary>
     public async Task<Result<User>> VerifyCodeAsync(string? requesterSecret, string? email, string? code, string? clientAddress, CancellationToken cancellationToken)
     {
-        if (!SecretToken.HasValidShape(requesterSecret))
-        {
-            return EmailCodeErrors.Invalid;
-        }
-
-        var hash = SecretToken.Hash(requesterSecret!);
         var now = time.GetUtcNow();
+        var normalizedEmail = email is null ? null : normalizer.NormalizeEmail(email.Trim());
+        List<Guid> candidates;
+        if (requesterSecret is not null)
+        {
+            if (!SecretToken.HasValidShape(requesterSecret))
+            {
+                return EmailCodeErrors.Invalid;
+            }
 
-        // An attempt is counted before the code is compared: of any number of concurrent guesses, at most
-        // MaxFailedAttempts get compared at all.
-        var counted = await db.EmailCodes
-            .Where(c => c.RequesterHash == hash && c.UsedAt == null && c.ExpiresAt > now && c.FailedAttempts < MaxFailedAttempts)
-            .ExecuteUpdateAsync(setters => setters.SetProperty(c => c.FailedAttempts, c => c.FailedAttempts + 1), cancellationToken);
-        if (counted == 0)
+            var hash = SecretToken.Hash(requesterSecret);
+            candidates = await db.EmailCodes.Where(c => c.RequesterHash == hash).Select(c => c.Id).ToListAsync(cancellationToken);
+        }
+        else if (normalizedEmail is not null)
+        {
+            // At most a few: sends to one address are limited (EmailCodeSendLimiter).
+            candidates = await db.EmailCodes
+                .Where(c => c.NormalizedEmail == normalizedEmail && !c.BrowserBound && c.UsedAt == null && c.ExpiresAt > now && c.FailedAttempts < MaxFailedAttempts)
+                .OrderByDescending(c => c.CreatedAt).Select(c => c.Id).Take(MaxOpenRequestsTried).ToListAsync(cancellationToken);
+        }
+        else
         {
             return EmailCodeErrors.Invalid;
         }
 
-        var request = await db.EmailCodes.AsNoTracking().SingleAsync(c => c.RequesterHash == hash, cancellationToken);
-        var sameAddress = email is null || string.Equals(normalizer.NormalizeEmail(email.Trim()), request.NormalizedEmail, StringComparison.Ordinal);
         var digits = Digits(code);
-        var matches = digits is not null && CryptographicOperations.FixedTimeEquals(
-            Encoding.ASCII.GetBytes(CodeHash(request.Id, digits)), Encoding.ASCII.GetBytes(request.CodeHash));
-        if (!sameAddress || !matches)
+        foreach (var id in candidates)
         {
-            return EmailCodeErrors.Invalid;
+            // An attempt is counted before the code is compared: of any number of concurrent guesses, at most
+            // MaxFailedAttempts per request get compared at all.
+            var counted = await db.EmailCodes
+                .Where(c => c.Id == id && c.UsedAt == null && c.ExpiresAt > now && c.FailedAttempts < MaxFailedAttempts)
+                .ExecuteUpdateAsync(setters => setters.SetProperty(c => c.FailedAttempts, c => c.FailedAttempts + 1), cancellationToken);
+            if (counted == 0)
+            {
+                continue;
+            }
+
+            var request = await db.EmailCodes.AsNoTracking().SingleAsync(c => c.Id == id, cancellationToken);
+            var sameAddress = normalizedEmail is null || string.Equals(normalizedEmail, request.NormalizedEmail, StringComparison.Ordinal);
+            var matches = digits is not null && CryptographicOperations.FixedTimeEquals(
+                Encoding.ASCII.GetBytes(CodeHash(request.Id, digits)), Encoding.ASCII.GetBytes(request.CodeHash));
+            if (sameAddress && matches)
+            {
+                return await CompleteAsync(request, clientAddress, cancellationToken);
+            }
         }
 
-        return await CompleteAsync(request, clientAddress, cancellationToken);
+        return EmailCodeErrors.Invalid;
     }
 
     /// <summary>The address an emailed link signs in, while it works; null otherwise. Reads only: a GET uses nothing.</summary>

@@ -42,7 +42,7 @@ public sealed class EmailSignInModel(
             return Page();
         }
 
-        var requested = await codes.RequestAsync(email, Invite, ReturnUrl, cancellationToken);
+        var requested = await codes.RequestAsync(email, Invite, ReturnUrl, browserBound: true, cancellationToken);
         EmailCodeCookie.Set(HttpContext, requested);
         return RedirectToPage("/Account/EmailCode", new { invite = Invite, returnUrl = ReturnUrl });
     }
