@@ -88,6 +88,6 @@ public sealed class PasswordModel(UserManager<User> users, SignInManager<User> s
     /// Ends every other session of the account (its rows leave the sessions list; the security stamp, changed with the
     /// password, already refuses their cookies and tokens at their next request). This session stays.
     /// </summary>
-    private Task EndOtherSessionsAsync(Guid userId, CancellationToken cancellationToken) =>
+    private Task<int> EndOtherSessionsAsync(Guid userId, CancellationToken cancellationToken) =>
         sessions.EndAllAsync(userId, User.FindSessionId(), SessionEndReason.PasswordChanged, cancellationToken);
 }

@@ -390,6 +390,9 @@ namespace Roster.Infrastructure.Data.Migrations.PostgreSql
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<bool>("BrowserBound")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("CodeHash")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -433,6 +436,8 @@ namespace Roster.Infrastructure.Data.Migrations.PostgreSql
 
                     b.HasIndex("LinkTokenHash")
                         .IsUnique();
+
+                    b.HasIndex("NormalizedEmail");
 
                     b.HasIndex("RequesterHash")
                         .IsUnique();

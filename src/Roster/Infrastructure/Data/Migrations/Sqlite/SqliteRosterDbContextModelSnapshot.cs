@@ -381,6 +381,9 @@ namespace Roster.Infrastructure.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("BrowserBound")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("CodeHash")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -424,6 +427,8 @@ namespace Roster.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasIndex("LinkTokenHash")
                         .IsUnique();
+
+                    b.HasIndex("NormalizedEmail");
 
                     b.HasIndex("RequesterHash")
                         .IsUnique();
