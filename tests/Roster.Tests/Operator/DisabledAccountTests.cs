@@ -65,13 +65,13 @@ public sealed class DisabledAccountTests(RosterApp app)
         string rightBody;
         using (var apiLogin = await LoginApiAsync(user.Email, user.Password))
         {
-            rightBody = (await apiLogin.AssertProblemAsync(HttpStatusCode.Unauthorized, "auth.failed")).ToString();
+            rightBody = Security.RevealNothingTests.WithoutTraceId(await apiLogin.AssertProblemAsync(HttpStatusCode.Unauthorized, "auth.failed"));
         }
 
         using (var wrongPassword = await LoginApiAsync(user.Email, "not the password at all"))
         {
             var body = await wrongPassword.AssertProblemAsync(HttpStatusCode.Unauthorized, "auth.failed");
-            Assert.Equal(rightBody, body.ToString());
+            Assert.Equal(rightBody, Security.RevealNothingTests.WithoutTraceId(body));
             Assert.DoesNotContain("disabled", body.ToString(), StringComparison.OrdinalIgnoreCase);
         }
 

@@ -39,4 +39,33 @@ public sealed class ConcurrentRegistrationTests(RosterApp app)
         var signedIn = await TestUsers.LoginAsync(app, email);
         Assert.Equal(email, (await signedIn.Client.GetMeAsync()).Email, ignoreCase: true);
     }
+
+    [Fact]
+    public async Task FirstSignInsOfOneAccountAtOnce_CreateOneWorkspace_AndAllOpenIt()
+    {
+        var user = await TestUsers.RegisterAsync(app);
+        var browsers = new List<(HttpClient Client, Dictionary<string, string> Form)>();
+        for (var i = 0; i < 6; i++)
+        {
+            var client = app.CreateHttpClient(new CookieContainer());
+            var form = TestUsers.HiddenFields(await client.GetStringAsync(new Uri("/login", UriKind.Relative), Cancel));
+            form["Email"] = user.Email;
+            form["Password"] = user.Password;
+            browsers.Add((client, form));
+        }
+
+        using var gate = new SemaphoreSlim(0);
+        var signIns = browsers.Select(async browser =>
+        {
+            await gate.WaitAsync(Cancel);
+            using var response = await browser.Client.PostAsync(new Uri("/login", UriKind.Relative), new FormUrlEncodedContent(browser.Form), Cancel);
+            return (response.StatusCode, Location: response.Headers.Location?.OriginalString);
+        }).ToList();
+        gate.Release(signIns.Count);
+        var answers = await Task.WhenAll(signIns);
+
+        var workspaces = await app.QueryAsync(db => db.Memberships.Where(m => m.UserId == user.Id).Select(m => m.WorkspaceId).ToListAsync(Cancel));
+        var workspace = Assert.Single(workspaces);
+        Assert.All(answers, answer => Assert.Equal((HttpStatusCode.Redirect, $"/w/{workspace}"), answer));
+    }
 }

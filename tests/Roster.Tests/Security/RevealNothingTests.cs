@@ -40,7 +40,7 @@ public sealed class RevealNothingTests(RosterApp app)
         })
         {
             using var response = await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password }, Cancel);
-            answers.Add((await response.AssertProblemAsync(HttpStatusCode.Unauthorized, "auth.failed")).ToString());
+            answers.Add(WithoutTraceId(await response.AssertProblemAsync(HttpStatusCode.Unauthorized, "auth.failed")));
         }
 
         Assert.Single(answers.Distinct());
@@ -62,6 +62,7 @@ public sealed class RevealNothingTests(RosterApp app)
         {
             ["Roster:RateLimits:CredentialsPerAccountPerMinute"] = "100000",
             ["Roster:RateLimits:CredentialsPerAddressPerMinute"] = "100000",
+            ["Roster:PublicUrl"] = "http://roster.test",
         });
         var client = strong.CreateClient(new() { AllowAutoRedirect = false });
         var known = new List<string>();
@@ -150,7 +151,7 @@ public sealed class RevealNothingTests(RosterApp app)
 
     [Theory]
     [InlineData("Basic eDp4")]
-    [InlineData("Bearer not-a-token")]
+    [InlineData("Negotiate eDp4")]
     public async Task ApiCall_WithTheCookieAndAnAuthorizationHeaderThatAuthenticatesNothing_IsCheckedForAntiforgery(string authorization)
     {
         var user = await TestUsers.RegisterAsync(app);
@@ -176,6 +177,10 @@ public sealed class RevealNothingTests(RosterApp app)
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
     }
+
+    /// <summary>A problem's body without its <c>traceId</c>, which differs on every request.</summary>
+    public static string WithoutTraceId(System.Text.Json.JsonElement problem) =>
+        string.Join(",", problem.EnumerateObject().Where(property => property.Name != "traceId").Select(property => $"{property.Name}={property.Value}"));
 
     private static double Median(List<double> values)
     {
