@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using Roster.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
@@ -172,5 +173,41 @@ public sealed class AccountFlowTests(RosterApp app, BrowserFixture browser)
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync("a brand new passphrase 77");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Pages.WaitForUrlAsync(page, "**/w/*");
+    }
+
+    [Fact]
+    public async Task Proving_an_address_someone_else_signed_up_with_shows_what_the_account_holds_and_who_else_is_Admin()
+    {
+        // A stranger signs up with this address through the API, builds a workspace and lets an accomplice in as Admin.
+        var stranger = await TestUsers.RegisterAsync(app);
+        var workspace = await stranger.Client.CreateWorkspaceAsync("Stranger's Team");
+        var accomplice = await TestUsers.JoinAsync(app, stranger, workspace.Id, "Admin");
+        await app.QueryAsync(db => db.Users.Where(u => u.Id == accomplice.Id)
+            .ExecuteUpdateAsync(set => set.SetProperty(u => u.Name, "Accomplice Admin"), TestContext.Current.CancellationToken));
+
+        // The address's owner resets the password from the emailed link.
+        await using var context = await browser.NewContextAsync(app.BaseAddress);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/forgot-password");
+        await page.GetByLabel("Email", new() { Exact = true }).FillAsync(stranger.Email);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send reset link" }).ClickAsync();
+        var message = await app.Mailbox.WaitForMessageAsync(stranger.Email, m => m.Subject!.Contains("Reset", StringComparison.Ordinal));
+        await page.GotoAsync(Mailbox.FirstLink(message).PathAndQuery);
+        await page.GetByLabel("New password").FillAsync("the owners own passphrase 9");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Change password" }).ClickAsync();
+
+        await Pages.WaitForUrlAsync(page, "**/account/proven*");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your email address is verified", Level = 1 })).ToBeVisibleAsync();
+        var listed = page.GetByRole(AriaRole.Region, new() { Name = "Workspaces this account already belongs to" }).GetByRole(AriaRole.Listitem);
+        await Expect(listed).ToHaveCountAsync(1);
+        await Expect(listed).ToContainTextAsync("Stranger's Team");
+        await Expect(listed).ToContainTextAsync("Other Admins: Accomplice Admin.");
+        using (var strangersToken = await stranger.Client.GetAsync(new Uri("/api/v1/me", UriKind.Relative), TestContext.Current.CancellationToken))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, strangersToken.StatusCode);
+        }
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Continue" }).ClickAsync();
+        await Pages.WaitForUrlAsync(page, $"**/w/{workspace.Id}");
     }
 }
