@@ -43,6 +43,7 @@ public sealed class IndexModel(UserManager<User> users, AuditLogReader reader) :
         (AuditActions.SignInFailed, _) => "Failed: wrong password",
         (AuditActions.AccountDisabled, _) => "Account disabled by the operator",
         (AuditActions.AccountEnabled, _) => "Account enabled by the operator",
+        (AuditActions.AccountAddressProven, _) => "Email address verified; other sessions signed out",
         _ => signIn.Action,
     };
 }
