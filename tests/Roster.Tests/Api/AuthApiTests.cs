@@ -56,7 +56,7 @@ public sealed class AuthApiTests(RosterApp app)
 
         using var login = await client.PostAsJsonAsync("/api/v1/auth/login", new { email = user.Email, password = "not-the-password-at-all" }, TestContext.Current.CancellationToken);
 
-        var problem = await login.AssertProblemAsync(HttpStatusCode.Unauthorized, "auth.required");
+        var problem = await login.AssertProblemAsync(HttpStatusCode.Unauthorized, "auth.failed");
         Assert.False(problem.TryGetProperty("accessToken", out _));
     }
 
@@ -69,7 +69,7 @@ public sealed class AuthApiTests(RosterApp app)
         using var registered = await client.PostAsJsonAsync("/api/v1/auth/register", new { email, password = "baseball" }, TestContext.Current.CancellationToken);
 
         var problem = await registered.AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
-        Assert.True(problem.GetProperty("errors").TryGetProperty("PasswordTooCommon", out _), problem.ToString());
+        Assert.True(problem.GetProperty("errors").TryGetProperty("password", out _), problem.ToString());
         using var login = await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password = "baseball" }, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Unauthorized, login.StatusCode);
     }

@@ -204,7 +204,7 @@ public sealed class InvitationsApiTests(RosterApp app)
         await unverifiedAnswer.AssertProblemAsync(HttpStatusCode.Forbidden, "invitation.email_unverified");
         Assert.Equal(0, (await admin.Client.GetLinkAsync(workspace.Id, link.Id)).Uses);
 
-        await TestUsers.ConfirmEmailAsync(app, colleague);
+        colleague = await TestUsers.ConfirmEmailAsync(app, colleague);
         using var verifiedAnswer = await colleague.Client.AcceptAsync(token);
 
         Assert.Equal(HttpStatusCode.OK, verifiedAnswer.StatusCode);
@@ -222,7 +222,7 @@ public sealed class InvitationsApiTests(RosterApp app)
         var workspace = await admin.Client.CreateWorkspaceAsync();
         var link = await admin.Client.CreateLinkAsync(workspace.Id, "Viewer", allowedDomains: [$"team{Guid.NewGuid():N}.example"]);
         var outsider = await TestUsers.RegisterAsync(app, TestUsers.NewEmail($"elsewhere{Guid.NewGuid():N}.example"));
-        await TestUsers.ConfirmEmailAsync(app, outsider);
+        outsider = await TestUsers.ConfirmEmailAsync(app, outsider);
 
         using var response = await outsider.Client.AcceptAsync(ApiClient.TokenOf(link));
 

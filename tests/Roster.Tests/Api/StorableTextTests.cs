@@ -26,9 +26,9 @@ public sealed class StorableTextTests(RosterApp app)
         { "/api/v1/auth/register", "{\"email\":\"a\\u0000b@example.com\",\"password\":\"" + TestUsers.Password + "\"}" },
         { "/api/v1/auth/login", "{\"email\":\"a\\u0000b@example.com\",\"password\":\"" + TestUsers.Password + "\"}" },
         { "/api/v1/auth/login?useCookies=true", "{\"email\":\"a\\u0000b@example.com\",\"password\":\"" + TestUsers.Password + "\"}" },
-        { "/api/v1/auth/forgotPassword", "{\"email\":\"a\\u0000b@example.com\"}" },
-        { "/api/v1/auth/resendConfirmationEmail", "{\"email\":\"a\\u0000b@example.com\"}" },
-        { "/api/v1/auth/resetPassword", "{\"email\":\"a\\u0000b@example.com\",\"resetCode\":\"abc\",\"newPassword\":\"" + TestUsers.Password + "\"}" },
+        { "/api/v1/auth/forgot-password", "{\"email\":\"a\\u0000b@example.com\"}" },
+        { "/api/v1/auth/resend-confirmation", "{\"email\":\"a\\u0000b@example.com\"}" },
+        { "/api/v1/auth/reset-password", "{\"email\":\"a\\u0000b@example.com\",\"resetCode\":\"abc\",\"newPassword\":\"" + TestUsers.Password + "\"}" },
     };
 
     [Theory]
@@ -60,19 +60,6 @@ public sealed class StorableTextTests(RosterApp app)
     }
 
     [Fact]
-    public async Task ManageInfo_NulOrOverlongNewEmail_AnswersFieldErrorOnNewEmail()
-    {
-        var user = await TestUsers.RegisterAsync(app);
-
-        using var nul = await user.Client.PostAsJsonAsync("/api/v1/auth/manage/info", new { newEmail = "a\u0000b@example.com" }, TestContext.Current.CancellationToken);
-        using var overlong = await user.Client.PostAsJsonAsync("/api/v1/auth/manage/info", new { newEmail = new string('a', 245) + "@example.com" }, TestContext.Current.CancellationToken);
-
-        await nul.AssertValidationProblemAsync("newEmail");
-        await overlong.AssertValidationProblemAsync("newEmail");
-        Assert.Equal(user.Email, (await user.Client.GetMeAsync()).Email);
-    }
-
-    [Fact]
     public async Task Register_PasswordWithNul_AnswersFieldErrorOnPassword()
     {
         var client = app.CreateHttpClient();
@@ -83,11 +70,12 @@ public sealed class StorableTextTests(RosterApp app)
     }
 
     [Fact]
-    public async Task Register_EmailOfIdentitysColumnSize_IsStoredAndSignsIn_OneMore_IsAFieldError()
+    public async Task Register_EmailOfTheLongestDeliverableSize_IsStoredAndSignsIn_OneMore_IsAFieldError()
     {
-        // Identity's Email and UserName columns hold 256 characters; the address is its own user name.
-        var atLimit = new string('a', 256 - "@example.com".Length - 32) + Guid.NewGuid().ToString("N") + "@example.com";
-        Assert.Equal(256, atLimit.Length);
+        // An address is at most 254 characters (RFC 5321's 256-octet path less its angle brackets: EmailAddresses), within
+        // Identity's 256-character Email and UserName columns; the address is its own user name.
+        var atLimit = new string('a', 254 - "@example.com".Length - 32) + Guid.NewGuid().ToString("N") + "@example.com";
+        Assert.Equal(254, atLimit.Length);
         var client = app.CreateHttpClient();
 
         using var tooLong = await client.PostAsJsonAsync("/api/v1/auth/register", new { email = "b" + atLimit, password = TestUsers.Password }, TestContext.Current.CancellationToken);

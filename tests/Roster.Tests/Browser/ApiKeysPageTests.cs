@@ -16,7 +16,7 @@ public sealed class ApiKeysPageTests(RosterApp app, BrowserFixture browser)
     {
         await using var context = await browser.NewContextAsync(app.BaseAddress);
         var page = await context.NewPageAsync();
-        var workspaceId = await Pages.SignUpWithNewWorkspaceAsync(page, "Kim Keys", TestUsers.NewEmail());
+        var workspaceId = await Pages.SignUpWithNewWorkspaceAsync(app, page, "Kim Keys", TestUsers.NewEmail());
         await app.SetPlanAsync(workspaceId, TestPlans.Enterprise);
         await Pages.OpenSettingsFromAccountMenuAsync(page);
         await Pages.SettingsSection(page, "API keys").ClickAsync();

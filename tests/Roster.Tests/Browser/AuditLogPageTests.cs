@@ -14,7 +14,7 @@ public sealed class AuditLogPageTests(RosterApp app, BrowserFixture browser)
     {
         await using var context = await browser.NewContextAsync(app.BaseAddress);
         var page = await context.NewPageAsync();
-        var workspaceId = await Pages.SignUpWithNewWorkspaceAsync(page, "Ada Audit", TestUsers.NewEmail());
+        var workspaceId = await Pages.SignUpWithNewWorkspaceAsync(app, page, "Ada Audit", TestUsers.NewEmail());
 
         // On the default plan the export is locked, with the plan that has it and the way to Settings > Plan.
         await Pages.OpenSettingsFromAccountMenuAsync(page);

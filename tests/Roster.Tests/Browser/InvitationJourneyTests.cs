@@ -19,7 +19,7 @@ public sealed class InvitationJourneyTests(RosterApp app, BrowserFixture browser
         var teammate = await teammateContext.NewPageAsync();
 
         // First sign-in creates the workspace; its only member, the Admin, sees Invite top right.
-        var workspaceId = await Pages.SignUpWithNewWorkspaceAsync(admin, "Ada Admin", adminEmail);
+        var workspaceId = await Pages.SignUpWithNewWorkspaceAsync(app, admin, "Ada Admin", adminEmail);
         await Expect(admin.GetByRole(AriaRole.Heading, new() { Name = "Ada Admin's Workspace" })).ToBeVisibleAsync();
         await Expect(admin.GetByRole(AriaRole.Link, new() { Name = "Settings" })).ToHaveCountAsync(0);
 
@@ -37,6 +37,7 @@ public sealed class InvitationJourneyTests(RosterApp app, BrowserFixture browser
         await Expect(teammate.GetByText("as Viewer")).ToBeVisibleAsync();
         await teammate.GetByRole(AriaRole.Link, new() { Name = "Sign up" }).ClickAsync();
         await Pages.SignUpAsync(teammate, "Tom Teammate", teammateEmail);
+        await Pages.FinishSignUpAsync(app, teammate, teammateEmail);
         await Pages.WaitForUrlAsync(teammate, $"**/w/{workspaceId}");
         await Expect(Pages.Notice(teammate)).ToHaveTextAsync("You joined Ada Admin's Workspace as Viewer");
         await Expect(teammate.GetByRole(AriaRole.Button, new() { Name = "Invite", Exact = true })).ToHaveCountAsync(0);
@@ -62,12 +63,12 @@ public sealed class InvitationJourneyTests(RosterApp app, BrowserFixture browser
         await using var guestContext = await browser.NewContextAsync(app.BaseAddress);
         var admin = await adminContext.NewPageAsync();
         var guest = await guestContext.NewPageAsync();
-        var workspaceId = await Pages.SignUpWithNewWorkspaceAsync(admin, "Bea Boss", TestUsers.NewEmail());
+        var workspaceId = await Pages.SignUpWithNewWorkspaceAsync(app, admin, "Bea Boss", TestUsers.NewEmail());
         await admin.GetByRole(AriaRole.Button, new() { Name = "Invite", Exact = true }).ClickAsync();
         var link = await Pages.CopyInvitationLinkAsync(admin, "Member");
 
         var guestEmail = TestUsers.NewEmail();
-        await Pages.SignUpWithNewWorkspaceAsync(guest, "Gus Guest", guestEmail);
+        await Pages.SignUpWithNewWorkspaceAsync(app, guest, "Gus Guest", guestEmail);
         await guest.GotoAsync(link);
         await Expect(guest.GetByText($"Signed in as {guestEmail} - not you?")).ToBeVisibleAsync();
         await Expect(guest.GetByRole(AriaRole.Button, new() { Name = "Switch account" })).ToBeVisibleAsync();
@@ -88,7 +89,7 @@ public sealed class InvitationJourneyTests(RosterApp app, BrowserFixture browser
         await using var guestContext = await browser.NewContextAsync(app.BaseAddress);
         var admin = await adminContext.NewPageAsync();
         var guest = await guestContext.NewPageAsync();
-        var workspaceId = await Pages.SignUpWithNewWorkspaceAsync(admin, "Rita Revoker", TestUsers.NewEmail());
+        var workspaceId = await Pages.SignUpWithNewWorkspaceAsync(app, admin, "Rita Revoker", TestUsers.NewEmail());
         await admin.GotoAsync($"/w/{workspaceId}/settings/workspace");
         await admin.GetByRole(AriaRole.Main).GetByRole(AriaRole.Button, new() { Name = "Invite", Exact = true }).ClickAsync();
         await Pages.CopyInvitationLinkAsync(admin, "Member");

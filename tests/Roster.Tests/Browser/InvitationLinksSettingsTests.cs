@@ -80,7 +80,7 @@ public sealed partial class InvitationLinksSettingsTests(RosterApp app, BrowserF
     {
         await using var context = await browser.NewContextAsync(app.BaseAddress);
         var page = await context.NewPageAsync();
-        var workspaceId = await Pages.SignUpWithNewWorkspaceAsync(page, "Remy Revoker", TestUsers.NewEmail());
+        var workspaceId = await Pages.SignUpWithNewWorkspaceAsync(app, page, "Remy Revoker", TestUsers.NewEmail());
         await page.GotoAsync($"/w/{workspaceId}/settings/workspace");
         await page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Button, new() { Name = "Invite", Exact = true }).ClickAsync();
         await Pages.CopyInvitationLinkAsync(page, "Viewer");

@@ -86,7 +86,7 @@ public sealed class LayoutTests(RosterApp app, BrowserFixture browser)
             var page = await NewPageAsync(context, Phone);
             await page.GotoAsync("/signup");
             await Pages.ScreenshotAsync(page, $"sign-up-filled-{Phone}");
-            var workspaceId = await Pages.SignUpWithNewWorkspaceAsync(page, "Solène Onboarding-Whitfield-Ramasubramanian", TestUsers.NewEmail());
+            var workspaceId = await Pages.SignUpWithNewWorkspaceAsync(app, page, "Solène Onboarding-Whitfield-Ramasubramanian", TestUsers.NewEmail());
             var banner = page.GetByRole(AriaRole.Banner);
             await Expect(banner.GetByRole(AriaRole.Button, new() { Name = "Invite", Exact = true })).ToBeVisibleAsync();
             await Expect(banner.GetByRole(AriaRole.Link, new() { Name = "Settings", Exact = true })).ToHaveCountAsync(0);

@@ -36,8 +36,8 @@ public sealed class OneOfficeTests(BrowserFixture browser)
         var byForm = Parallel.ForEachAsync(
             Enumerable.Range(0, People - InChromium),
             new ParallelOptions { MaxDegreeOfParallelism = 6, CancellationToken = Cancel },
-            async (person, _) => await SignUpByFormAsync(baseAddress, token, workspace.Id, person));
-        var inChromium = Enumerable.Range(0, InChromium).Select(person => SignUpInChromiumAsync(baseAddress, link.Url, workspace.Id, person)).ToList();
+            async (person, _) => await SignUpByFormAsync(app, baseAddress, token, workspace.Id, person));
+        var inChromium = Enumerable.Range(0, InChromium).Select(person => SignUpInChromiumAsync(app, baseAddress, link.Url, workspace.Id, person)).ToList();
         await Task.WhenAll([byForm, .. inChromium]);
         var elapsed = watch.Elapsed;
         TestContext.Current.TestOutputHelper?.WriteLine($"{People} sign-ups from one address took {elapsed.TotalSeconds:0.0} s.");
@@ -79,8 +79,11 @@ public sealed class OneOfficeTests(BrowserFixture browser)
         return admin;
     }
 
-    /// <summary>Opens the link, then /signup from it, and posts its form as a browser would (antiforgery token included).</summary>
-    private static async Task SignUpByFormAsync(Uri baseAddress, string token, Guid workspaceId, int person)
+    /// <summary>
+    /// Opens the link, then /signup from it, and posts its form as a browser would (antiforgery token included); then opens
+    /// the verification link the app wrote to its outbox and posts its button, which signs in and joins.
+    /// </summary>
+    private static async Task SignUpByFormAsync(IsolatedApp app, Uri baseAddress, string token, Guid workspaceId, int person)
     {
         using var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() })
         {
@@ -93,23 +96,68 @@ public sealed class OneOfficeTests(BrowserFixture browser)
         Assert.Equal(HttpStatusCode.OK, opened.StatusCode);
         var form = TestUsers.HiddenFields(await opened.Content.ReadAsStringAsync(Cancel));
         form["Name"] = $"Office Person {person}";
-        form["Email"] = TestUsers.NewEmail();
+        var email = TestUsers.NewEmail();
+        form["Email"] = email;
         form["Password"] = Pages.Password;
 
         using var posted = await client.PostAsync(new Uri(signUpPath, UriKind.Relative), new FormUrlEncodedContent(form), Cancel);
+        Assert.True(posted.StatusCode == HttpStatusCode.OK, $"Person {person}'s sign-up answered {(int)posted.StatusCode}.");
+        Assert.Contains(Pages.CheckYourEmail, await posted.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
 
-        Assert.True(posted.StatusCode == HttpStatusCode.Redirect, $"Person {person}'s sign-up answered {(int)posted.StatusCode}.");
-        Assert.Equal($"/w/{workspaceId}", posted.Headers.Location?.OriginalString);
+        var verification = await VerificationLinkAsync(app, email);
+        var confirmPage = await client.GetStringAsync(new Uri(verification.PathAndQuery, UriKind.Relative), Cancel);
+        using var confirmed = await client.PostAsync(
+            new Uri(verification.PathAndQuery, UriKind.Relative), new FormUrlEncodedContent(TestUsers.HiddenFields(confirmPage)), Cancel);
+        Assert.True(confirmed.StatusCode == HttpStatusCode.Redirect, $"Person {person}'s confirmation answered {(int)confirmed.StatusCode}.");
+        Assert.Equal($"/w/{workspaceId}", confirmed.Headers.Location?.OriginalString);
     }
 
-    private async Task SignUpInChromiumAsync(Uri baseAddress, string link, Guid workspaceId, int person)
+    private async Task SignUpInChromiumAsync(IsolatedApp app, Uri baseAddress, string link, Guid workspaceId, int person)
     {
         await using var context = await browser.NewContextAsync(baseAddress);
         var page = await context.NewPageAsync();
         await page.GotoAsync(link);
         await page.GetByRole(AriaRole.Link, new() { Name = "Sign up" }).ClickAsync();
-        await Pages.SignUpAsync(page, $"Chromium Person {person}", TestUsers.NewEmail());
+        var email = TestUsers.NewEmail();
+        await Pages.SignUpAsync(page, $"Chromium Person {person}", email);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = Pages.CheckYourEmail })).ToBeVisibleAsync();
+        await Pages.ConfirmFromLinkAsync(page, await VerificationLinkAsync(app, email));
         await Pages.WaitForUrlAsync(page, $"**/w/{workspaceId}");
         await Expect(Pages.Notice(page)).ToHaveTextAsync("You joined Office Team as Member");
+    }
+
+    /// <summary>The verification link the app (no SMTP server: its outbox folder) wrote for <paramref name="email"/>, within 30 seconds.</summary>
+    private static async Task<Uri> VerificationLinkAsync(IsolatedApp app, string email)
+    {
+        var outbox = Path.Combine(app.DataFolder, "outbox");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var files = Directory.Exists(outbox) ? Directory.GetFiles(outbox, "*.eml") : [];
+            foreach (var file in files)
+            {
+                MimeKit.MimeMessage message;
+                try
+                {
+                    message = await MimeKit.MimeMessage.LoadAsync(file, Cancel);
+                }
+                catch (IOException)
+                {
+                    continue; // Still being written.
+                }
+                catch (FormatException)
+                {
+                    continue;
+                }
+
+                if (message.To.Mailboxes.Any(to => to.Address == email) && TestUsers.IsVerificationEmail(message) && message.TextBody is not null)
+                {
+                    return Mailbox.FirstLink(message);
+                }
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"No verification email for {email} in the outbox.");
+            await Task.Delay(100, Cancel);
+        }
     }
 }

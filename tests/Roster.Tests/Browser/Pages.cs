@@ -122,13 +122,38 @@ public static class Pages
     /// <summary>The error a page shows about the form just posted.</summary>
     public static ILocator PageError(IPage page) => page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Alert).First;
 
-    /// <summary>Signs up from /signup and waits for the new workspace's dashboard; returns its id.</summary>
-    public static async Task<Guid> SignUpWithNewWorkspaceAsync(IPage page, string name, string email)
+    /// <summary>
+    /// Signs up from /signup, opens the verification link from the email as the person would, confirms, and waits for the
+    /// new workspace's dashboard; returns its id.
+    /// </summary>
+    public static async Task<Guid> SignUpWithNewWorkspaceAsync(RosterApp app, IPage page, string name, string email)
     {
         await page.GotoAsync("/signup");
         await SignUpAsync(page, name, email);
+        await FinishSignUpAsync(app, page, email);
         await WaitForUrlAsync(page, "**/w/*");
         return Guid.Parse(new Uri(page.Url).Segments[^1]);
+    }
+
+    /// <summary>The text /signup shows once its form is accepted, whether or not the address had an account.</summary>
+    public const string CheckYourEmail = "Check your email to finish";
+
+    /// <summary>
+    /// After the sign-up form: the page asks to check the email; opens the verification link of the email the app's
+    /// mailbox received for <paramref name="email"/>, and presses the button (which signs in and continues).
+    /// </summary>
+    public static async Task FinishSignUpAsync(RosterApp app, IPage page, string email)
+    {
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = CheckYourEmail })).ToBeVisibleAsync();
+        var message = await app.Mailbox.WaitForMessageAsync(email, TestUsers.IsVerificationEmail);
+        await ConfirmFromLinkAsync(page, Mailbox.FirstLink(message));
+    }
+
+    /// <summary>Opens a verification link and presses its button, as the person would.</summary>
+    public static async Task ConfirmFromLinkAsync(IPage page, Uri link)
+    {
+        await page.GotoAsync(link.PathAndQuery);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Verify my email" }).ClickAsync();
     }
 
     /// <summary>In the open popup, picks a permission and copies a link; checks the popup with axe; returns the link.</summary>

@@ -15,7 +15,7 @@ public sealed class PermissionManagementTests(RosterApp app, BrowserFixture brow
         await using var inviteeContext = await browser.NewContextAsync(app.BaseAddress);
         var admin = await adminContext.NewPageAsync();
         var invitee = await inviteeContext.NewPageAsync();
-        var workspaceId = await Pages.SignUpWithNewWorkspaceAsync(admin, "Petra Planner", TestUsers.NewEmail());
+        var workspaceId = await Pages.SignUpWithNewWorkspaceAsync(app, admin, "Petra Planner", TestUsers.NewEmail());
         await app.SetPlanAsync(workspaceId, TestPlans.Enterprise);
 
         // Alone in the workspace, the Admin sees Invite top right; Settings is in the account menu.
@@ -56,7 +56,9 @@ public sealed class PermissionManagementTests(RosterApp app, BrowserFixture brow
         await invitee.GotoAsync(link);
         await Expect(invitee.GetByText("as Experimenter")).ToBeVisibleAsync();
         await invitee.GetByRole(AriaRole.Link, new() { Name = "Sign up" }).ClickAsync();
-        await Pages.SignUpAsync(invitee, "Ivan Invitee", TestUsers.NewEmail());
+        var inviteeEmail = TestUsers.NewEmail();
+        await Pages.SignUpAsync(invitee, "Ivan Invitee", inviteeEmail);
+        await Pages.FinishSignUpAsync(app, invitee, inviteeEmail);
         await Pages.WaitForUrlAsync(invitee, $"**/w/{workspaceId}");
         await Expect(Pages.Notice(invitee)).ToHaveTextAsync("You joined Petra Planner's Workspace as Experimenter");
 

@@ -58,9 +58,9 @@ public sealed class FuzzFindingsTests(RosterApp app)
     [Theory]
     [InlineData("/api/v1/auth/login", """{"email":null,"password":"x"}""", "email")]
     [InlineData("/api/v1/auth/register", """{"email":"a@example.com","password":null}""", "password")]
-    [InlineData("/api/v1/auth/forgotPassword", """{"email":null}""", "email")]
-    [InlineData("/api/v1/auth/resendConfirmationEmail", """{"email":null}""", "email")]
-    [InlineData("/api/v1/auth/resetPassword", """{"email":null,"resetCode":"x","newPassword":"x"}""", "email")]
+    [InlineData("/api/v1/auth/forgot-password", """{"email":null}""", "email")]
+    [InlineData("/api/v1/auth/resend-confirmation", """{"email":null}""", "email")]
+    [InlineData("/api/v1/auth/reset-password", """{"email":null,"resetCode":"x","newPassword":"x"}""", "email")]
     [InlineData("/api/v1/auth/refresh", """{"refreshToken":null}""", "refreshToken")]
     public async Task AccountRoute_ARequiredFieldSentAsNull_Answers400NamingIt(string path, string body, string field)
     {

@@ -33,7 +33,7 @@ public sealed class UnreadableInputTests(RosterApp app)
     {
         using var response = await PostAsync(app.CreateHttpClient(), "/api/v1/auth/login", contentType, """{"email":"nobody@example.com","password":"x"}""");
 
-        await response.AssertProblemAsync(HttpStatusCode.Unauthorized, "auth.required");
+        await response.AssertProblemAsync(HttpStatusCode.Unauthorized, "auth.failed");
     }
 
     [Fact]

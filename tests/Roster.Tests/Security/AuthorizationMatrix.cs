@@ -80,9 +80,6 @@ public static class AuthorizationMatrix
     private static readonly Outcome NoContent = new("204", 204, Refused: false);
     private static readonly Outcome SignIn = new("401 auth.required", 401, Refused: true, Code: "auth.required");
 
-    /// <summary>A route Roster turns away for everyone (Identity's confirmation GET).</summary>
-    private static readonly Outcome NoSuchRoute = new("404 not_found", 404, Refused: true, Code: "not_found");
-
     /// <summary>Outside the workspace (or another workspace's API key): no hint that it exists.</summary>
     private static readonly Outcome Hidden = new("404 workspace.not_found", 404, Refused: true, Code: "workspace.not_found");
     private static readonly Outcome NotAdmin = new("403 workspace.forbidden", 403, Refused: true, Code: "workspace.forbidden");
@@ -110,20 +107,18 @@ public static class AuthorizationMatrix
 
     public static IReadOnlyList<MatrixRow> Rows { get; } =
     [
-        // ---- Accounts: Identity's endpoints. Anonymous by design, except manage/*, which needs a person. ----
+        // ---- Accounts: Roster's own account API. Anonymous by design, except logout, which needs a person. ----
         //                                                                                Anonymous   Viewer      Member      ReadOnly    Admin       OtherAdmin  ApiKey      OtherKey
         Api("POST", "/api/v1/auth/register", null,                                         [Ok,         Ok,         Ok,         Ok,         Ok,         Ok,         KeyRefused, KeyRefused], Register),
         Api("POST", "/api/v1/auth/login", null,                                            [Ok,         Ok,         Ok,         Ok,         Ok,         Ok,         KeyRefused, KeyRefused], Send(HttpMethod.Post, _ => "/api/v1/auth/login", s => new { email = s.Outsider.Email, password = s.Outsider.Password })),
         Api("POST", "/api/v1/auth/refresh", null,                                          [Ok,         Ok,         Ok,         Ok,         Ok,         Ok,         KeyRefused, KeyRefused], Send(HttpMethod.Post, _ => "/api/v1/auth/refresh", s => new { refreshToken = s.OutsiderRefreshToken })),
-        Api("GET", "/api/v1/auth/confirmEmail", null,                                      [NoSuchRoute, NoSuchRoute, NoSuchRoute, NoSuchRoute, NoSuchRoute, NoSuchRoute, KeyRefused, KeyRefused], ConfirmEmail),
-        Api("POST", "/api/v1/auth/resendConfirmationEmail", null,                          [Ok,         Ok,         Ok,         Ok,         Ok,         Ok,         KeyRefused, KeyRefused], Send(HttpMethod.Post, _ => "/api/v1/auth/resendConfirmationEmail", s => new { email = s.Outsider.Email })),
-        Api("POST", "/api/v1/auth/forgotPassword", null,                                   [Ok,         Ok,         Ok,         Ok,         Ok,         Ok,         KeyRefused, KeyRefused], Send(HttpMethod.Post, _ => "/api/v1/auth/forgotPassword", s => new { email = s.Outsider.Email })),
-        Api("POST", "/api/v1/auth/resetPassword", null,                                    [Ok,         Ok,         Ok,         Ok,         Ok,         Ok,         KeyRefused, KeyRefused], ResetPassword),
+        Api("POST", "/api/v1/auth/confirm-email", null,                                    [Ok,         Ok,         Ok,         Ok,         Ok,         Ok,         KeyRefused, KeyRefused], ConfirmEmail),
+        Api("POST", "/api/v1/auth/logout", "a stand-in for the caller",                    [SignIn,     NoContent,  NoContent,  NoContent,  NoContent,  NoContent,  KeyRefused, KeyRefused], Logout),
+        Api("POST", "/api/v1/auth/resend-confirmation", null,                          [Ok,         Ok,         Ok,         Ok,         Ok,         Ok,         KeyRefused, KeyRefused], Send(HttpMethod.Post, _ => "/api/v1/auth/resend-confirmation", s => new { email = s.Outsider.Email })),
+        Api("POST", "/api/v1/auth/forgot-password", null,                                   [Ok,         Ok,         Ok,         Ok,         Ok,         Ok,         KeyRefused, KeyRefused], Send(HttpMethod.Post, _ => "/api/v1/auth/forgot-password", s => new { email = s.Outsider.Email })),
+        Api("POST", "/api/v1/auth/reset-password", null,                                    [Ok,         Ok,         Ok,         Ok,         Ok,         Ok,         KeyRefused, KeyRefused], ResetPassword),
         Api("POST", "/api/v1/auth/email-code", null,                                       [EmailCodeSent, EmailCodeSent, EmailCodeSent, EmailCodeSent, EmailCodeSent, EmailCodeSent, KeyRefused, KeyRefused], Send(HttpMethod.Post, _ => "/api/v1/auth/email-code", _ => new { email = TestUsers.NewEmail() })),
         Api("POST", "/api/v1/auth/email-code/verify", "a wrong code",                      [EmailCodeRefused, EmailCodeRefused, EmailCodeRefused, EmailCodeRefused, EmailCodeRefused, EmailCodeRefused, KeyRefused, KeyRefused], Send(HttpMethod.Post, _ => "/api/v1/auth/email-code/verify", s => new { email = s.Outsider.Email, code = "00000000", challenge = new string('A', 43) })),
-        Api("POST", "/api/v1/auth/manage/2fa", "a stand-in for the caller",                [SignIn,     Ok,         Ok,         Ok,         Ok,         Ok,         KeyRefused, KeyRefused], TwoFactor),
-        Api("GET", "/api/v1/auth/manage/info", null,                                       [SignIn,     Ok,         Ok,         Ok,         Ok,         Ok,         KeyRefused, KeyRefused], Send(HttpMethod.Get, _ => "/api/v1/auth/manage/info")),
-        Api("POST", "/api/v1/auth/manage/info", null,                                      [SignIn,     Ok,         Ok,         Ok,         Ok,         Ok,         KeyRefused, KeyRefused], Send(HttpMethod.Post, _ => "/api/v1/auth/manage/info", _ => new { })),
 
         // ---- Personal access tokens: the caller's own; a workspace API key is refused. ----
         //                                                                                Anonymous   Viewer      Member      ReadOnly    Admin       OtherAdmin  ApiKey      OtherKey
@@ -237,6 +232,7 @@ public static class AuthorizationMatrix
         Page("GET", "/account/sign-in-methods", null, null,                                [ToLogin,    Shown,      Shown,      Shown,      Shown,      Shown,      PageForbidden, PageForbidden], Visit(_ => "/account/sign-in-methods")),
         Page("POST", "/account/sign-in-methods", "Link", "a provider that is not configured", [ToLogin, PageHidden, PageHidden, PageHidden, PageHidden, PageHidden, PageForbidden, PageForbidden], Submit(_ => "/account/sign-in-methods?handler=Link", _ => new() { ["provider"] = "none" })),
         Page("POST", "/account/sign-in-methods", "Unlink", "an identity that is not the caller's", [ToLogin, PageHidden, PageHidden, PageHidden, PageHidden, PageHidden, PageForbidden, PageForbidden], Submit(_ => "/account/sign-in-methods?handler=Unlink", _ => new() { ["id"] = Guid.NewGuid().ToString() })),
+        Page("GET", "/account/proven", null, null,                                         [ToLogin,    Shown,      Shown,      Shown,      Shown,      Shown,      PageForbidden, PageForbidden], Visit(_ => "/account/proven")),
         Page("GET", "/verify-email", null, null,                                           [ToLogin,    ToRoot,     ToRoot,     ToRoot,     ToRoot,     ToRoot,     PageForbidden, PageForbidden], Visit(_ => "/verify-email")),
         Page("POST", "/verify-email", null, null,                                          [ToLogin,    ToRoot,     ToRoot,     ToRoot,     ToRoot,     ToRoot,     PageForbidden, PageForbidden], Submit(_ => "/verify-email")),
         Page("GET", "/invite/{token}", null, null,                                         [Shown,      Shown,      Shown,      Shown,      Shown,      Shown,      PageForbidden, PageForbidden], Visit(s => $"/invite/{ApiClient.TokenOf(s.Link)}")),
@@ -311,23 +307,14 @@ public static class AuthorizationMatrix
             async allowed => Assert.Equal(allowed, await s.AccountExistsAsync(email))));
     }
 
-    /// <summary>
-    /// Identity's confirmation GET would confirm the address (a GET that changes state, against SPEC section 8), so
-    /// Roster answers 404 there for everyone; its emails link to its own page, whose button POSTs. Nobody confirms anything.
-    /// </summary>
+    /// <summary>The verification link's code, posted: anyone holding it confirms the address (the code is the secret).</summary>
     private static async Task<PreparedCall> ConfirmEmail(AuthorizationScenario s, Caller caller)
     {
         var account = await s.FreshAccountAsync();
         var code = await s.IdentityCodeAsync(account, (users, user) => users.GenerateEmailConfirmationTokenAsync(user));
         return Call(
-            s.ApiClientOf(caller), HttpMethod.Get, $"/api/v1/auth/confirmEmail?userId={account.Id}&code={code}",
-            verify: async allowed =>
-            {
-                if (!allowed)
-                {
-                    Assert.False((await s.App.FindUserAsync(account.Email!)).EmailConfirmed);
-                }
-            });
+            s.ApiClientOf(caller), HttpMethod.Post, "/api/v1/auth/confirm-email", new { userId = account.Id.ToString(), code },
+            verify: async allowed => Assert.Equal(allowed, (await s.App.FindUserAsync(account.Email!)).EmailConfirmed));
     }
 
     private static async Task<PreparedCall> ResetPassword(AuthorizationScenario s, Caller caller)
@@ -335,19 +322,16 @@ public static class AuthorizationMatrix
         var account = await s.FreshAccountAsync(emailConfirmed: true);
         var code = await s.IdentityCodeAsync(account, (users, user) => users.GeneratePasswordResetTokenAsync(user));
         return Call(
-            s.ApiClientOf(caller), HttpMethod.Post, "/api/v1/auth/resetPassword",
+            s.ApiClientOf(caller), HttpMethod.Post, "/api/v1/auth/reset-password",
             new { email = account.Email, resetCode = code, newPassword = "a-new-password-5e1d" },
             async allowed => Assert.Equal(allowed, (await s.App.FindUserAsync(account.Email!)).PasswordHash != account.PasswordHash));
     }
 
-    /// <summary>
-    /// Asking for 2FA settings the first time creates the authenticator key, which changes the security stamp and so
-    /// ends the account's other sessions: a stand-in holding the caller's permission asks, not the scenario's person.
-    /// </summary>
-    private static async Task<PreparedCall> TwoFactor(AuthorizationScenario s, Caller caller)
+    /// <summary>Signing out ends the caller's session: a stand-in holding the caller's permission signs out, not the scenario's person.</summary>
+    private static async Task<PreparedCall> Logout(AuthorizationScenario s, Caller caller)
     {
         var client = await s.StandInAsync(caller) is { } standIn ? standIn.Client : s.ApiClientOf(caller);
-        return Call(client, HttpMethod.Post, "/api/v1/auth/manage/2fa", new { });
+        return Call(client, HttpMethod.Post, "/api/v1/auth/logout", new { });
     }
 
     private static Task<PreparedCall> CreateWorkspace(AuthorizationScenario s, Caller caller)

@@ -11,8 +11,8 @@ public sealed class HostHeaderTests(RosterApp app)
     public async Task ForgotPassword_ForgedHostHeader_EmailsNoLinkToThatHost()
     {
         var victim = await TestUsers.RegisterAsync(app);
-        await TestUsers.ConfirmEmailAsync(app, victim);
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/auth/forgotPassword")
+        victim = await TestUsers.ConfirmEmailAsync(app, victim);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/auth/forgot-password")
         {
             Content = JsonContent.Create(new { email = victim.Email }),
         };

@@ -133,10 +133,10 @@ public sealed class RateLimitTests
         using var client = app.CreateClient();
         var email = TestUsers.NewEmail();
 
-        using var forgot = await PostJsonAsync(client, "/api/v1/auth/forgotPassword", new { email }, "203.0.113.1");
-        using var resend = await PostJsonAsync(client, "/api/v1/auth/resendConfirmationEmail", new { email }, "203.0.113.2");
-        using var reset = await PostJsonAsync(client, "/api/v1/auth/resetPassword", new { email, resetCode = "not-a-code", newPassword = "a new long password 99" }, "203.0.113.3");
-        using var limited = await PostJsonAsync(client, "/api/v1/auth/forgotPassword", new { email }, "203.0.113.4");
+        using var forgot = await PostJsonAsync(client, "/api/v1/auth/forgot-password", new { email }, "203.0.113.1");
+        using var resend = await PostJsonAsync(client, "/api/v1/auth/resend-confirmation", new { email }, "203.0.113.2");
+        using var reset = await PostJsonAsync(client, "/api/v1/auth/reset-password", new { email, resetCode = "not-a-code", newPassword = "a new long password 99" }, "203.0.113.3");
+        using var limited = await PostJsonAsync(client, "/api/v1/auth/forgot-password", new { email }, "203.0.113.4");
 
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.BadRequest], [forgot.StatusCode, resend.StatusCode, reset.StatusCode]);
         await limited.AssertProblemAsync(HttpStatusCode.TooManyRequests, "rate_limited");

@@ -7,36 +7,55 @@ using Roster.Infrastructure.Web;
 
 namespace Roster.Features.Accounts;
 
-/// <summary>The account emails: verification, password reset, and the notice sent when someone signs up with a taken address.</summary>
-public sealed class AccountEmails(UserManager<User> users, IMailer mailer, PublicUrls urls)
+/// <summary>
+/// The account emails: verification, password reset, and the notice sent when someone signs up with a taken address.
+/// Each is queued (<see cref="OutgoingEmail"/>) and sent after the response, never inside the request's transaction: the
+/// change it follows is saved first, a mail server's refusal cannot undo or half-write it, and the answer takes the same
+/// time whether or not a message was sent (so it does not tell whether the address has an account).
+/// </summary>
+public sealed class AccountEmails(UserManager<User> users, OutgoingEmail outgoing, PublicUrls urls)
 {
-    public async Task SendVerificationAsync(User user, CancellationToken cancellationToken)
+    /// <summary>
+    /// Queues the verification link of the account's address: <c>/confirm-email?userId=&amp;code=</c> (and
+    /// <c>&amp;invite=</c>, the invitation the person signed up through, joined once they confirm). Valid 2 hours
+    /// (<c>DataProtectionTokenProviderOptions</c>) and until the account's security stamp changes.
+    /// </summary>
+    public async Task SendVerificationAsync(User user, string? invitationToken, CancellationToken cancellationToken)
     {
         var code = Encode(await users.GenerateEmailConfirmationTokenAsync(user));
+        var invite = string.IsNullOrEmpty(invitationToken) ? "" : $"&invite={UrlEncoder.Default.Encode(invitationToken)}";
+
         // The link opens a page with a button: a mail scanner that follows it confirms nothing.
-        var link = urls.Absolute($"/confirm-email?userId={user.Id}&code={code}");
-        await SendAsync(user.Email!, "Verify your email address for Roster",
-            "Confirm that this address is yours by opening this link:", link, "Verify email", cancellationToken);
+        var link = urls.Absolute($"/confirm-email?userId={user.Id}&code={code}{invite}");
+        Send(user.Email!, "Verify your email address for Roster",
+            "Confirm that this address is yours by opening this link:", link, "Verify email");
     }
 
-    public async Task SendPasswordResetAsync(User user, CancellationToken cancellationToken) =>
-        await SendPasswordResetCodeAsync(user, Encode(await users.GeneratePasswordResetTokenAsync(user)), cancellationToken);
-
-    public Task SendPasswordResetCodeAsync(User user, string encodedCode, CancellationToken cancellationToken)
+    /// <summary>Queues a password reset link (<c>/reset-password?email=&amp;code=</c>), valid 2 hours and for one reset.</summary>
+    public async Task SendPasswordResetAsync(User user, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
+        var encodedCode = Encode(await users.GeneratePasswordResetTokenAsync(user));
         var link = urls.Absolute($"/reset-password?email={UrlEncoder.Default.Encode(user.Email!)}&code={encodedCode}");
-        return SendAsync(user.Email!, "Reset your Roster password",
-            "Someone asked to reset the password of your Roster account. If it was you, choose a new password here:", link, "Reset password", cancellationToken);
+        Send(user.Email!, "Reset your Roster password",
+            "Someone asked to reset the password of your Roster account. If it was you, choose a new password here:", link, "Reset password");
     }
 
     /// <summary>
-    /// Sent instead of an error when a sign-up names an address that already has an account, so the
-    /// sign-up page itself never confirms that the account exists.
+    /// Sent instead of an error when a sign-up names an address that already has an account, so the sign-up itself
+    /// never confirms that the account exists. It links to sign-in and to the password reset.
     /// </summary>
-    public Task SendAlreadyRegisteredAsync(string email, CancellationToken cancellationToken) =>
-        SendAsync(email, "You already have a Roster account",
-            "Someone tried to sign up to Roster with this address, which already has an account. If it was you, sign in or reset your password:",
-            urls.Absolute("/login"), "Sign in", cancellationToken);
+    public Task SendAlreadyRegisteredAsync(string email, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var signIn = urls.Absolute("/login");
+        var reset = urls.Absolute("/forgot-password");
+        var text = "Someone tried to sign up to Roster with this address, which already has an account. If it was you, sign in; if you forgot your password, reset it. If it was not you, you can ignore this email.";
+        var html = $"<p>{HtmlEncoder.Default.Encode(text)}</p><p><a href=\"{HtmlEncoder.Default.Encode(signIn)}\">Sign in</a></p>"
+            + $"<p><a href=\"{HtmlEncoder.Default.Encode(reset)}\">Reset password</a></p>";
+        outgoing.Enqueue(new EmailMessage(email, "You already have a Roster account", $"{text}\n\nSign in: {signIn}\nReset password: {reset}\n", html));
+        return Task.CompletedTask;
+    }
 
     public static string Encode(string token) => WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token));
 
@@ -52,30 +71,9 @@ public sealed class AccountEmails(UserManager<User> users, IMailer mailer, Publi
         }
     }
 
-    private Task SendAsync(string to, string subject, string text, string link, string action, CancellationToken cancellationToken)
+    private void Send(string to, string subject, string text, string link, string action)
     {
         var html = $"<p>{HtmlEncoder.Default.Encode(text)}</p><p><a href=\"{HtmlEncoder.Default.Encode(link)}\">{action}</a></p>";
-        return mailer.SendAsync(new EmailMessage(to, subject, $"{text}\n\n{link}\n", html), cancellationToken);
+        outgoing.Enqueue(new EmailMessage(to, subject, $"{text}\n\n{link}\n", html));
     }
-}
-
-/// <summary>
-/// Identity's API endpoints (<c>/api/v1/auth/*</c>) send their emails through this. Their confirmation link
-/// is a GET that changes state, so the verification email carries Roster's own page link instead. The
-/// endpoints resolve this once, at start-up, so it reaches the request's scoped services per call.
-/// </summary>
-public sealed class IdentityEmailSender(IHttpContextAccessor httpContextAccessor) : IEmailSender<User>
-{
-    public Task SendConfirmationLinkAsync(User user, string email, string confirmationLink) =>
-        Emails.SendVerificationAsync(user, CancellationToken.None);
-
-    public Task SendPasswordResetLinkAsync(User user, string email, string resetLink) =>
-        Emails.SendPasswordResetAsync(user, CancellationToken.None);
-
-    public Task SendPasswordResetCodeAsync(User user, string email, string resetCode) =>
-        Emails.SendPasswordResetCodeAsync(user, resetCode, CancellationToken.None);
-
-    private AccountEmails Emails =>
-        (httpContextAccessor.HttpContext ?? throw new InvalidOperationException("Identity emails are sent within a request."))
-        .RequestServices.GetRequiredService<AccountEmails>();
 }

@@ -15,15 +15,8 @@ public static class AccountsApi
 {
     public static RouteGroupBuilder MapAccountsApi(this RouteGroupBuilder api)
     {
-        // Register, login (bearer tokens or cookie), refresh and the rest, from ASP.NET Core Identity: limited per
-        // client address, and per account once the body is bound (the first filter, so it runs before the others).
-        api.MapGroup("/auth").WithTags("Auth")
-            .RequireRateLimiting(RateLimits.Credentials)
-            .AddEndpointFilter<AccountRateLimitFilter>()
-            .AddEndpointFilter<RegisterWithoutEnumerationFilter>()
-            .AddEndpointFilter<NoConfirmationByGetFilter>()
-            .AddEndpointFilter<DisabledAccountLoginFilter>()
-            .MapIdentityApi<User>();
+        // Register, login, refresh, logout, password reset and email verification: Roster's own routes (AuthApi).
+        api.MapAuthApi();
 
         api.MapGet("/me", GetMeAsync).WithTags("Account").RequireAuthorization();
         return api;

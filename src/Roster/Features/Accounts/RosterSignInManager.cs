@@ -13,8 +13,9 @@ namespace Roster.Features.Accounts;
 /// pages and <c>POST /api/v1/auth/login</c> all end in <see cref="CheckPasswordSignInAsync"/>):
 /// <list type="bullet">
 /// <item>A disabled account (<see cref="User.DisabledAt"/>, set by the operator's <c>users disable</c>) cannot sign in.
-/// The answer is <see cref="SignInResult.NotAllowed"/>, which Roster gives for nothing else (it requires no confirmed
-/// email or phone to sign in), so the pages and the API can name it.</item>
+/// The answer is <see cref="SignInResult.NotAllowed"/>; the pages and the API answer it as every other failure
+/// (<see cref="AccountService.SignInWithPasswordAsync"/>), so it does not confirm a guessed password either.</item>
+/// <item>Every check costs the same time, whatever the account's state (<see cref="PasswordWork"/>).</item>
 /// <item>Every check of an account's password is recorded on the account (SPEC section 7: sign-in success, failure
 /// and lockout per account): <c>sign_in.succeeded</c>, <c>sign_in.failed</c> (reason <c>account.wrong_password</c>
 /// or <c>auth.account_disabled</c>) and <c>sign_in.locked_out</c>, with the account's id, no workspace, and the client's
@@ -148,6 +149,13 @@ public sealed class RosterSignInManager(
     /// </summary>
     public override async Task<SignInResult> CheckPasswordSignInAsync(User user, string password, bool lockoutOnFailure)
     {
+        // Identity answers a locked-out account, and one with no password, without hashing anything: the quick answer
+        // would tell a guesser the account exists (and is locked). The same work is spent on those paths.
+        if (user.PasswordHash is null || await UserManager.IsLockedOutAsync(user))
+        {
+            Context.RequestServices.GetRequiredService<PasswordWork>().SpendCheck(UserManager.PasswordHasher, password);
+        }
+
         var result = await base.CheckPasswordSignInAsync(user, password, lockoutOnFailure);
         var disabled = result.Succeeded && user.DisabledAt is not null;
         var (action, reason) =

@@ -35,6 +35,9 @@ public static class AuditActions
     public const string AccountDisabled = "account.disabled";
     public const string AccountEnabled = "account.enabled";
 
+    /// <summary>The account's address was proven for the first time (<c>AddressProof</c>); details name the method.</summary>
+    public const string AccountAddressProven = "account.address_proven";
+
     /// <summary>The workspace actions, in the order the dashboard's filter lists them.</summary>
     public static IReadOnlyList<string> Workspace { get; } =
     [
@@ -45,5 +48,5 @@ public static class AuditActions
     ];
 
     /// <summary>The account actions.</summary>
-    public static IReadOnlyList<string> Account { get; } = [SignInSucceeded, SignInFailed, SignInLockedOut, AccountDisabled, AccountEnabled];
+    public static IReadOnlyList<string> Account { get; } = [SignInSucceeded, SignInFailed, SignInLockedOut, AccountDisabled, AccountEnabled, AccountAddressProven];
 }

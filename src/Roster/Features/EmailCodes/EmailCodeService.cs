@@ -47,6 +47,7 @@ public sealed partial class EmailCodeService(
     AuditLog audit,
     TimeProvider time,
     IOptions<IdentityOptions> identityOptions,
+    AddressProof proof,
     ILogger<EmailCodeService> logger)
 {
     /// <summary>How long a code and its link work.</summary>
@@ -277,12 +278,7 @@ public sealed partial class EmailCodeService(
                     return result.Error!;
                 }
 
-                var (user, firstProof) = result.Value;
-                if (firstProof)
-                {
-                    await ProveAddressAsync(user, cancellationToken);
-                }
-
+                var (user, _) = result.Value;
                 var disabled = user.DisabledAt is not null;
                 await audit.WriteAsync(
                     disabled ? new Actor(null, null, clientAddress) : Actor.ForUser(user.Id, clientAddress), workspaceId: null,
@@ -328,7 +324,9 @@ public sealed partial class EmailCodeService(
         }
         else if (!user.EmailConfirmed)
         {
-            user.EmailConfirmed = true;
+            // The first proof of an account someone else may have created (pre-hijacking): AddressProof verifies the
+            // address and ends every earlier session, token, password and linked identity, in this transaction.
+            await proof.StageAsync(user, ProofKind.EmailCode, clientAddress: null, cancellationToken);
             var updated = await users.UpdateAsync(user);
             if (!updated.Succeeded)
             {
@@ -341,18 +339,6 @@ public sealed partial class EmailCodeService(
 
         await transaction.CommitAsync(cancellationToken);
         return (user, firstProof);
-    }
-
-    /// <summary>
-    /// The first proof of an unverified account's address: whoever created the account before may not be its owner
-    /// (pre-hijacking, issue 7 item 7): their sessions, tokens and sign-in methods must end.
-    /// </summary>
-    private static Task ProveAddressAsync(User user, CancellationToken cancellationToken)
-    {
-        // MERGE: call AddressProof from engineer B (ends other sessions and tokens, drops methods added before the proof).
-        _ = user;
-        _ = cancellationToken;
-        return Task.CompletedTask;
     }
 
     /// <summary>The new account's name: the address's local part, which the person can change in /account.</summary>

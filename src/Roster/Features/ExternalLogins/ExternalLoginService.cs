@@ -119,7 +119,7 @@ public sealed record SignInMethods(bool HasPassword, bool EmailCode, IReadOnlyLi
 /// address (an unverified one, or one registered at Roster by someone who never proved it) would take over, or plant
 /// a sign-in method in, that account (account pre-hijacking; OWASP ASVS 5.0, V6.8 / V2.5).
 /// </remarks>
-public sealed class ExternalLoginService(RosterDbContext db, UserManager<User> users, OpenIdConnectProviders providers, TimeProvider time)
+public sealed class ExternalLoginService(RosterDbContext db, UserManager<User> users, OpenIdConnectProviders providers, TimeProvider time, AddressProof proof)
 {
     /// <summary>
     /// Resolves the identity to an account: the linked one; else the account with the provider's verified email when that
@@ -223,7 +223,8 @@ public sealed class ExternalLoginService(RosterDbContext db, UserManager<User> u
             return ExternalLinkOutcome.LinkedToAnotherAccount;
         }
 
-        db.Add(new ExternalLogin(userId, identity.ProviderKey, identity.Issuer, identity.Subject, time.GetUtcNow()));
+        var linked = new ExternalLogin(userId, identity.ProviderKey, identity.Issuer, identity.Subject, time.GetUtcNow());
+        db.Add(linked);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -242,7 +243,7 @@ public sealed class ExternalLoginService(RosterDbContext db, UserManager<User> u
         if (identity.EmailVerified && !user.EmailConfirmed
             && string.Equals(users.NormalizeEmail(identity.Email), user.NormalizedEmail, StringComparison.Ordinal))
         {
-            await ProveAddressAsync(user);
+            await proof.ProveAsync(user, ProofKind.ExternalProvider, clientAddress: null, cancellationToken, keepExternalLoginId: linked.Id);
         }
 
         return ExternalLinkOutcome.Linked;
@@ -314,17 +315,6 @@ public sealed class ExternalLoginService(RosterDbContext db, UserManager<User> u
         // Lockout guards the password; a provider's sign-in respects it too, so that a lockout means "not now" whatever
         // the method (Identity's ExternalLoginSignInAsync does the same).
         return await users.IsLockedOutAsync(user) ? new ExternalSignIn(ExternalSignInOutcome.LockedOut, null) : new ExternalSignIn(outcome, user);
-    }
-
-    /// <summary>
-    /// The account's email is proven for the first time, by a provider asserting <c>email_verified</c> for it.
-    /// </summary>
-    private async Task ProveAddressAsync(User user)
-    {
-        // MERGE: call AddressProof from engineer B (end the account's other sessions and tokens, drop sign-in methods added
-        // before the proof except this one, show the workspaces). Until then the address is marked verified here.
-        user.EmailConfirmed = true;
-        await users.UpdateAsync(user);
     }
 
     private static string NameFrom(string? name)

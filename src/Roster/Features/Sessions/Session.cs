@@ -27,6 +27,9 @@ public enum SessionEndReason
 
     /// <summary>The person chose <c>Sign out of all devices</c>.</summary>
     AllSignedOut,
+
+    /// <summary>The account's address was proven for the first time: whoever held the account before may not be its owner.</summary>
+    AddressProven,
 }
 
 /// <summary>

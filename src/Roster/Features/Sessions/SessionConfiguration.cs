@@ -34,6 +34,7 @@ public static class SessionEndReasons
         SessionEndReason.Reset => "reset",
         SessionEndReason.Disabled => "disabled",
         SessionEndReason.AllSignedOut => "all_signed_out",
+        SessionEndReason.AddressProven => "address_proven",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 
@@ -45,6 +46,7 @@ public static class SessionEndReasons
         "reset" => SessionEndReason.Reset,
         "disabled" => SessionEndReason.Disabled,
         "all_signed_out" => SessionEndReason.AllSignedOut,
+        "address_proven" => SessionEndReason.AddressProven,
         _ => throw new ArgumentOutOfRangeException(nameof(stored), stored, null),
     };
 }

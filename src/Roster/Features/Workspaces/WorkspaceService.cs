@@ -113,7 +113,7 @@ public sealed class WorkspaceService(RosterDbContext db, MemberService members, 
             return id;
         }
 
-        var created = await CreateWithAdminAsync(Actor.ForUser(user.Id), Workspace.DefaultNameFor(user.DisplayName), nameChosen: false, cancellationToken);
+        var created = await CreateWithAdminAsync(Actor.ForUser(user.Id), Workspace.DefaultNameFor(user.DisplayName), nameChosen: false, cancellationToken, onlyIfNone: true);
         return created.Value.Id;
     }
 
@@ -134,7 +134,7 @@ public sealed class WorkspaceService(RosterDbContext db, MemberService members, 
             return invalid;
         }
 
-        var created = await CreateWithAdminAsync(Actor.ForUser(user.Id), validName, nameChosen: true, cancellationToken);
+        var created = await CreateWithAdminAsync(Actor.ForUser(user.Id), validName, nameChosen: true, cancellationToken, onlyIfNone: true);
         return created.IsSuccess ? created.Value.Id : created.Error!;
     }
 
@@ -191,7 +191,13 @@ public sealed class WorkspaceService(RosterDbContext db, MemberService members, 
 
     /// <summary>One transaction: the workspace, its built-in permissions, its creator as Admin, and its <c>workspace.created</c> entry.</summary>
     /// <param name="nameChosen">Whether a person gave the name (false for the one made up at first sign-in).</param>
-    private async Task<Result<WorkspaceSummary>> CreateWithAdminAsync(Actor actor, string name, bool nameChosen, CancellationToken cancellationToken)
+    /// <param name="onlyIfNone">
+    /// A first workspace ("create it if it is missing"): two first sign-ins at once (two tabs, a verification link
+    /// opened twice) must make one. The person's row is locked first (an update that changes nothing: a row lock on
+    /// PostgreSQL, the write lock on SQLite), then their memberships are read again under it; one found is answered
+    /// instead, and nothing is created.
+    /// </param>
+    private async Task<Result<WorkspaceSummary>> CreateWithAdminAsync(Actor actor, string name, bool nameChosen, CancellationToken cancellationToken, bool onlyIfNone = false)
     {
         var userId = actor.RequiredUserId;
         var now = time.GetUtcNowForStorage();
@@ -205,6 +211,16 @@ public sealed class WorkspaceService(RosterDbContext db, MemberService members, 
         var admin = builtIns.Single(p => p.Kind == PermissionKind.Admin);
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (onlyIfNone)
+        {
+            await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(setters => setters.SetProperty(u => u.LastWorkspaceId, u => u.LastWorkspaceId), cancellationToken);
+            if (await DefaultWorkspaceIdAsync(userId, cancellationToken) is { } existing
+                && await GetForMemberAsync(existing, userId, cancellationToken) is { } summary)
+            {
+                return summary;
+            }
+        }
+
         db.Workspaces.Add(workspace);
         db.Permissions.AddRange(builtIns);
         audit.Add(actor, workspace.Id, AuditActions.WorkspaceCreated, new AuditTarget(AuditTargets.Workspace, workspace.Id.ToString(), workspace.Name), at: now);

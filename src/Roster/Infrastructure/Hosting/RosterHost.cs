@@ -115,8 +115,10 @@ public static class RosterHost
         // same read as the route's membership): a password reset or a disabled account ends every other session at
         // once, on every instance. Identity's own validator is kept at no interval for whatever else may call it.
         builder.Services.Configure<SecurityStampValidatorOptions>(stamps => stamps.ValidationInterval = TimeSpan.Zero);
-        builder.Services.AddSingleton<IEmailSender<User>, IdentityEmailSender>();
         builder.Services.AddScoped<AccountEmails>();
+        builder.Services.AddScoped<AccountService>();
+        builder.Services.AddScoped<AddressProof>();
+        builder.Services.AddSingleton<PasswordWork>();
         builder.Services.AddScoped<SignInCompletion>();
 
         // Continue with email: a code and a link by email (Features/EmailCodes), sends limited per address.

@@ -6,16 +6,26 @@ using Roster.Features.Accounts;
 namespace Roster.Pages.Account;
 
 /// <summary>
-/// The link in the verification email. Opening it only shows a button; confirming is a POST, so a mail
-/// scanner or link preview that fetches the link confirms nothing.
+/// The link in the verification email. Opening it only shows a button; confirming is a POST, so a mail scanner or link
+/// preview that fetches the link confirms nothing. The first confirmation of an address (<see cref="AddressProof"/>)
+/// signs the person in, as any proof of the mailbox may, and continues where sign-up was going: the invitation it came
+/// with, else their workspace (created on a first sign-in); an account that already belongs to workspaces shows them
+/// first (<c>/account/proven</c>).
 /// </summary>
-public sealed class ConfirmEmailModel(UserManager<User> users) : PageModel
+public sealed class ConfirmEmailModel(AccountService accounts, AddressProof proof, SignInManager<User> signInManager, SignInCompletion completion) : PageModel
 {
+    /// <summary>Shown once the address is verified.</summary>
+    public const string VerifiedNotice = "Your email address is verified.";
+
     [BindProperty(SupportsGet = true)]
-    public Guid UserId { get; set; }
+    public string? UserId { get; set; }
 
     [BindProperty(SupportsGet = true)]
     public string Code { get; set; } = "";
+
+    /// <summary>The invitation the person signed up through, joined once they confirm.</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? Invite { get; set; }
 
     public bool Confirmed { get; private set; }
 
@@ -26,17 +36,31 @@ public sealed class ConfirmEmailModel(UserManager<User> users) : PageModel
         Response.Headers.CacheControl = "no-store";
     }
 
-    public async Task<IActionResult> OnPostAsync()
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        var user = await users.FindByIdAsync(UserId.ToString());
-        var code = AccountEmails.Decode(Code);
-        if (user is null || code is null || !(await users.ConfirmEmailAsync(user, code)).Succeeded)
+        var confirmed = await accounts.ConfirmEmailAsync(UserId, Code, HttpContext.Connection.RemoteIpAddress?.ToString(), cancellationToken);
+        if (!confirmed.IsSuccess)
         {
             Invalid = true;
             return Page();
         }
 
-        Confirmed = true;
-        return Page();
+        if (!confirmed.Value.FirstProof)
+        {
+            Confirmed = true;
+            return Page();
+        }
+
+        var user = confirmed.Value.User;
+        var inherited = await proof.WorkspacesAsync(user.Id, cancellationToken);
+        await signInManager.SignInAsync(user, isPersistent: true);
+        var outcome = await completion.CompleteAsync(user, Invite, returnUrl: null, Url, cancellationToken);
+        if (inherited.Count > 0)
+        {
+            return LocalRedirect(ProvenModel.PathFor(outcome.RedirectUrl));
+        }
+
+        TempData["Notice"] = outcome.Notice ?? VerifiedNotice;
+        return LocalRedirect(outcome.RedirectUrl);
     }
 }

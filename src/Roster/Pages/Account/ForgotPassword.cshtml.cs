@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
@@ -10,11 +9,12 @@ namespace Roster.Pages.Account;
 
 [EnableRateLimiting(RateLimits.Credentials)]
 [LimitedPerAccount]
-public sealed class ForgotPasswordModel(UserManager<User> users, AccountEmails emails) : PageModel, IAccountAttempt
+public sealed class ForgotPasswordModel(AccountService accounts) : PageModel, IAccountAttempt
 {
     [BindProperty]
     [Required(ErrorMessage = "Enter your email.")]
-    [EmailAddress(ErrorMessage = "Enter an email address such as name@example.com.")]
+    [DeliverableEmail]
+    [DataType(DataType.EmailAddress)]
     public string Email { get; set; } = "";
 
     public bool Sent { get; private set; }
@@ -32,11 +32,12 @@ public sealed class ForgotPasswordModel(UserManager<User> users, AccountEmails e
             return Page();
         }
 
-        // The answer is the same whether or not the address has an account.
-        var user = await users.FindByEmailAsync(Email.Trim());
-        if (user is not null)
+        // The answer (and its time: the email is queued) is the same whether or not the address has an account.
+        var sent = await accounts.ForgotPasswordAsync(Email, cancellationToken);
+        if (!sent.IsSuccess)
         {
-            await emails.SendPasswordResetAsync(user, cancellationToken);
+            ModelState.AddModelError(nameof(Email), EmailAddresses.Message);
+            return Page();
         }
 
         Sent = true;

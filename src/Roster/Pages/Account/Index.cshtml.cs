@@ -109,6 +109,7 @@ public sealed class IndexModel(UserManager<User> users, AuditLogReader reader, A
         (AuditActions.SignInFailed, _) => "Failed: wrong password",
         (AuditActions.AccountDisabled, _) => "Account disabled by the operator",
         (AuditActions.AccountEnabled, _) => "Account enabled by the operator",
+        (AuditActions.AccountAddressProven, _) => "Email address verified; other sessions signed out",
         _ => signIn.Action,
     };
 

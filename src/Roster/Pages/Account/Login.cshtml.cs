@@ -10,16 +10,17 @@ namespace Roster.Pages.Account;
 
 [EnableRateLimiting(RateLimits.Credentials)]
 [LimitedPerAccount]
-public sealed class LoginModel(SignInManager<User> signInManager, SignInCompletion completion, InvitationService invitations)
+public sealed class LoginModel(SignInManager<User> signInManager, AccountService accounts, SignInCompletion completion, InvitationService invitations)
     : SignInPageModel(invitations, completion), IAccountAttempt
 {
-    // One message for every failure (unknown email, wrong password, locked out): it never tells whether an account exists.
-    public const string FailureMessage =
-        "Email or password is incorrect, or the account is locked for a few minutes after too many attempts.";
+    // One message for every failure (unknown email, wrong password, locked out, disabled): it never tells whether an
+    // account exists, what state it is in, or that a guessed password was right.
+    public static readonly string FailureMessage = AccountService.SignInFailed.Message;
 
     [BindProperty]
     [Required(ErrorMessage = "Enter your email.")]
-    [EmailAddress(ErrorMessage = "Enter an email address such as name@example.com.")]
+    [DeliverableEmail]
+    [DataType(DataType.EmailAddress)]
     public string Email { get; set; } = "";
 
     [BindProperty]
@@ -37,23 +38,15 @@ public sealed class LoginModel(SignInManager<User> signInManager, SignInCompleti
             return Page();
         }
 
-        var user = await signInManager.UserManager.FindByEmailAsync(Email.Trim());
-        var result = user is null
-            ? Microsoft.AspNetCore.Identity.SignInResult.Failed
-            : await signInManager.PasswordSignInAsync(user, Password, isPersistent: true, lockoutOnFailure: true);
-        if (result.IsNotAllowed)
-        {
-            // Said only after the right password (RosterSignInManager), so a guesser never learns it.
-            ModelState.AddModelError("", AccountErrors.Disabled.Message);
-            return Page();
-        }
-
-        if (!result.Succeeded)
+        // The rules the API's login applies too (AccountService): the same answer and time for every failure.
+        var user = await accounts.CheckPasswordAsync(Email, Password);
+        if (user is null)
         {
             ModelState.AddModelError("", FailureMessage);
             return Page();
         }
 
-        return await CompleteAsync(user!, cancellationToken);
+        await signInManager.SignInAsync(user, isPersistent: true);
+        return await CompleteAsync(user, cancellationToken);
     }
 }

@@ -12,7 +12,7 @@ namespace Roster.Pages.Account;
 
 [EnableRateLimiting(RateLimits.Credentials)]
 [LimitedPerAccount]
-public sealed class ResetPasswordModel(UserManager<User> users, SessionService sessions) : PageModel, IAccountAttempt
+public sealed class ResetPasswordModel(AccountService accounts, SignInManager<User> signInManager) : PageModel, IAccountAttempt
 {
     [BindProperty(SupportsGet = true)]
     public string Email { get; set; } = "";
@@ -32,7 +32,7 @@ public sealed class ResetPasswordModel(UserManager<User> users, SessionService s
         Response.Headers.CacheControl = "no-store";
     }
 
-    public async Task<IActionResult> OnPostAsync()
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         const string invalidLink = "This reset link is not valid or has expired. Ask for a new one.";
         if (!ModelState.IsValid)
@@ -47,32 +47,23 @@ public sealed class ResetPasswordModel(UserManager<User> users, SessionService s
             return Page();
         }
 
-        var user = await users.FindByEmailAsync(Email.Trim());
-        var code = AccountEmails.Decode(Code);
-        if (user is null || code is null)
+        // The rules the API's reset applies too (AccountService): one save with the password, the lockout cleared, every
+        // other session ended and, for an address not yet verified, its first proof.
+        var reset = await accounts.ResetPasswordAsync(Email, Code, Password, HttpContext.Connection.RemoteIpAddress?.ToString(), cancellationToken);
+        if (!reset.IsSuccess)
         {
-            ModelState.AddModelError("", invalidLink);
+            var passwordErrors = reset.Error!.Fields?.GetValueOrDefault("newPassword");
+            ModelState.AddModelError(passwordErrors is null ? "" : nameof(Password), passwordErrors is null ? reset.Error.Message : string.Join(" ", passwordErrors));
             return Page();
         }
 
-        var result = await users.ResetPasswordAsync(user, code, Password);
-        if (!result.Succeeded)
+        if (reset.Value.FirstProof)
         {
-            foreach (var error in result.Errors)
-            {
-                ModelState.AddModelError(error.Code == "InvalidToken" ? "" : nameof(Password), error.Code == "InvalidToken" ? invalidLink : error.Description);
-            }
-
-            return Page();
+            // The address was proven just now: the person sees what the account holds before anything else.
+            await signInManager.SignInAsync(reset.Value.User, isPersistent: true);
+            return LocalRedirect(ProvenModel.PathFor("/"));
         }
 
-        // A reset proves the person reads this mailbox; a lockout from the forgotten password ends too.
-        await users.ResetAccessFailedCountAsync(user);
-        await users.SetLockoutEndDateAsync(user, null);
-
-        // The new security stamp already refuses every session opened with the old password; ending the rows too keeps
-        // the sessions list true (issue 7, item 4: a reset ends the other sessions).
-        await sessions.EndAllAsync(user.Id, exceptSessionId: null, SessionEndReason.Reset, CancellationToken.None);
         TempData["Notice"] = "Your password was changed. Sign in with the new one.";
         return RedirectToPage("/Account/Login");
     }

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Roster.Features.Accounts;
@@ -9,14 +8,18 @@ using Roster.Infrastructure.Web;
 
 namespace Roster.Pages.Account;
 
+/// <summary>
+/// Sign-up with a password. Whether or not the address already has an account, the answer is the same page ("Check your
+/// email to finish"): a new account gets its verification link (which signs the person in and continues to their
+/// workspace or the invitation they came with), an address that has an account gets an email to its owner with a
+/// sign-in and a reset link. Signing the new account in at once would answer a new address differently from a taken
+/// one (the redirect against the form), which told anyone which addresses have accounts (issue 7 item 7). This keeps
+/// the journey at one form and one link, shorter than asking for the address first and the password after it.
+/// </summary>
 [EnableRateLimiting(RateLimits.Credentials)]
 [LimitedPerAccount]
-public sealed class SignupModel(
-    UserManager<User> users,
-    SignInManager<User> signInManager,
-    SignInCompletion completion,
-    InvitationService invitations,
-    AccountEmails emails) : SignInPageModel(invitations, completion), IAccountAttempt
+public sealed class SignupModel(AccountService accounts, SignInCompletion completion, InvitationService invitations)
+    : SignInPageModel(invitations, completion), IAccountAttempt
 {
     [BindProperty]
     [Required(ErrorMessage = "Enter your name.")]
@@ -25,14 +28,18 @@ public sealed class SignupModel(
 
     [BindProperty]
     [Required(ErrorMessage = "Enter your email.")]
-    [EmailAddress(ErrorMessage = "Enter an email address such as name@example.com.")]
-    [StringLength(254, ErrorMessage = "That email address is too long.")]
+    [DeliverableEmail]
+    [DataType(DataType.EmailAddress)]
+    [StringLength(EmailAddresses.MaxLength, ErrorMessage = "That email address is too long.")]
     public string Email { get; set; } = "";
 
     [BindProperty]
     [Required(ErrorMessage = "Choose a password.")]
     [DataType(DataType.Password)]
     public string Password { get; set; } = "";
+
+    /// <summary>True once the form was accepted: the page asks the person to open the email.</summary>
+    public bool Sent { get; private set; }
 
     string? IAccountAttempt.AttemptedAccount => Email;
 
@@ -44,45 +51,23 @@ public sealed class SignupModel(
             return Page();
         }
 
-        var email = Email.Trim();
-        var existing = await users.FindByEmailAsync(email);
-        if (existing is not null)
+        // The rules the API's register applies too (AccountService), including the answer for a taken address.
+        var registered = await accounts.RegisterAsync(Email, Password, Name, Invite, cancellationToken);
+        if (!registered.IsSuccess)
         {
-            // The address has an account. If the password is theirs, this is simply a sign-in. Otherwise the
-            // owner is told by email, and the page answers as it would for a failed sign-in: it never says
-            // "this address is taken" (sign-up is also rate limited per client).
-            var signIn = await signInManager.PasswordSignInAsync(existing, Password, isPersistent: true, lockoutOnFailure: true);
-            if (signIn.Succeeded)
+            foreach (var (field, messages) in registered.Error!.Fields ?? new Dictionary<string, string[]>())
             {
-                return await CompleteAsync(existing, cancellationToken);
-            }
-
-            if (signIn.IsNotAllowed)
-            {
-                // The right password for a disabled account (RosterSignInManager): its owner is told why.
-                ModelState.AddModelError("", AccountErrors.Disabled.Message);
-                return Page();
-            }
-
-            await emails.SendAlreadyRegisteredAsync(email, cancellationToken);
-            ModelState.AddModelError("", "We could not create an account with these details. If you already have an account, sign in or reset your password; we have also sent you an email.");
-            return Page();
-        }
-
-        var user = new Features.Accounts.User { UserName = email, Email = email, Name = Name.Trim() };
-        var created = await users.CreateAsync(user, Password);
-        if (!created.Succeeded)
-        {
-            foreach (var error in created.Errors)
-            {
-                ModelState.AddModelError(error.Code.StartsWith("Password", StringComparison.Ordinal) ? nameof(Password) : "", error.Description);
+                var key = field switch { "email" => nameof(Email), "password" => nameof(Password), "name" => nameof(Name), _ => "" };
+                foreach (var message in messages)
+                {
+                    ModelState.AddModelError(key, message);
+                }
             }
 
             return Page();
         }
 
-        await emails.SendVerificationAsync(user, cancellationToken);
-        await signInManager.SignInAsync(user, isPersistent: true);
-        return await CompleteAsync(user, cancellationToken);
+        Sent = true;
+        return Page();
     }
 }

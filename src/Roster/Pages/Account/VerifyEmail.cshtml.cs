@@ -28,7 +28,7 @@ public sealed class VerifyEmailModel(UserManager<User> users, AccountEmails emai
         var user = await users.GetUserAsync(User);
         if (user is { EmailConfirmed: false })
         {
-            await emails.SendVerificationAsync(user, cancellationToken);
+            await emails.SendVerificationAsync(user, invitationToken: null, cancellationToken);
             TempData["Notice"] = $"We sent a verification link to {user.Email}.";
         }
 

@@ -1,0 +1,108 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Roster.Features.Accounts;
+using Roster.Features.Audit;
+using Roster.Tests.Infrastructure;
+
+namespace Roster.Tests.Security;
+
+/// <summary>
+/// Account pre-hijacking (issue 7 item 7): a stranger signs up with someone else's address, builds a workspace and lets
+/// a second account of theirs in as Admin. When the owner first proves the address, every session and token from before
+/// ends, sign-in methods added before the proof go, and the owner is shown the workspaces with who else is Admin there.
+/// </summary>
+public sealed class PreHijackingTests(RosterApp app)
+{
+    private static readonly CancellationToken Cancel = TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task AResetByTheAddressesOwner_EndsTheStrangersTokens_DropsTheirLogins_AndShowsWhatTheAccountHolds()
+    {
+        var (stranger, workspace, _) = await PreHijackAsync();
+
+        // The owner of the address asks for a reset and sets their own password from the emailed link, on the page.
+        var browser = app.CreateHttpClient(new CookieContainer());
+        using (var forgot = await app.CreateHttpClient().PostAsJsonAsync("/api/v1/auth/forgot-password", new { email = stranger.Email }, Cancel))
+        {
+            await forgot.EnsureSuccessAsync();
+        }
+
+        var message = await app.Mailbox.WaitForMessageAsync(stranger.Email, m => m.Subject == "Reset your Roster password");
+        var link = Mailbox.FirstLink(message);
+        var form = TestUsers.HiddenFields(await browser.GetStringAsync(new Uri(link.PathAndQuery, UriKind.Relative), Cancel));
+        form["Password"] = "the owners own passphrase 9";
+        using var reset = await browser.PostAsync(new Uri(link.PathAndQuery, UriKind.Relative), new FormUrlEncodedContent(form), Cancel);
+
+        Assert.Equal(HttpStatusCode.Redirect, reset.StatusCode);
+        Assert.StartsWith("/account/proven", reset.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        var proven = await browser.GetStringAsync(reset.Headers.Location, Cancel);
+        Assert.Contains(System.Net.WebUtility.HtmlEncode(workspace.Name), proven, StringComparison.Ordinal);
+        Assert.Contains("Accomplice Admin", proven, StringComparison.Ordinal);
+
+        using var strangersToken = await stranger.Client.GetAsync(new Uri("/api/v1/me", UriKind.Relative), Cancel);
+        await strangersToken.AssertProblemAsync(HttpStatusCode.Unauthorized, "auth.required");
+        var account = await app.FindUserAsync(stranger.Email);
+        Assert.True(account.EmailConfirmed);
+        Assert.Equal(0, await app.QueryAsync(db => db.Set<IdentityUserLogin<Guid>>().CountAsync(login => login.UserId == account.Id, Cancel)));
+        var proof = await app.QueryAsync(db => db.AuditEntries.AsNoTracking().Where(e => e.AccountId == account.Id && e.Action == AuditActions.AccountAddressProven).Select(e => e.Details).ToListAsync(Cancel));
+        Assert.Equal(["password_reset"], proof);
+    }
+
+    [Fact]
+    public async Task AProofByEmailCode_AlsoRemovesThePasswordSetBeforeIt()
+    {
+        var (stranger, _, _) = await PreHijackAsync();
+
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<User>>();
+            var user = (await users.FindByEmailAsync(stranger.Email))!;
+            var proven = await scope.ServiceProvider.GetRequiredService<AddressProof>().ProveAsync(user, ProofKind.EmailCode, null, Cancel);
+            Assert.True(proven.Succeeded);
+        }
+
+        var account = await app.FindUserAsync(stranger.Email);
+        Assert.True(account.EmailConfirmed);
+        Assert.Null(account.PasswordHash);
+        using var login = await app.CreateHttpClient().PostAsJsonAsync("/api/v1/auth/login", new { email = stranger.Email, password = stranger.Password }, Cancel);
+        await login.AssertProblemAsync(HttpStatusCode.Unauthorized, "auth.failed");
+        Assert.Equal(0, await app.QueryAsync(db => db.Set<IdentityUserLogin<Guid>>().CountAsync(l => l.UserId == account.Id, Cancel)));
+    }
+
+    [Fact]
+    public async Task TheVerificationLink_KeepsThePasswordItWasSentFor_ButEndsEveryEarlierSession()
+    {
+        var (stranger, _, _) = await PreHijackAsync();
+
+        var again = await TestUsers.ConfirmEmailAsync(app, stranger);
+
+        using var old = await stranger.Client.GetAsync(new Uri("/api/v1/me", UriKind.Relative), Cancel);
+        await old.AssertProblemAsync(HttpStatusCode.Unauthorized, "auth.required");
+        Assert.True((await again.Client.GetMeAsync()).EmailConfirmed);
+        Assert.Equal(0, await app.QueryAsync(db => db.Set<IdentityUserLogin<Guid>>().CountAsync(l => l.UserId == again.Id, Cancel)));
+    }
+
+    /// <summary>The stranger's set-up: an account on someone else's address, a workspace, an accomplice as Admin, a linked login of their own.</summary>
+    private async Task<(TestUser Stranger, Features.Workspaces.WorkspaceResponse Workspace, TestUser Accomplice)> PreHijackAsync()
+    {
+        var stranger = await TestUsers.RegisterAsync(app);
+        var workspace = await stranger.Client.CreateWorkspaceAsync();
+        var accomplice = await TestUsers.JoinAsync(app, stranger, workspace.Id, "Admin");
+        await app.QueryAsync(db => db.Users.Where(u => u.Id == accomplice.Id).ExecuteUpdateAsync(set => set.SetProperty(u => u.Name, "Accomplice Admin"), Cancel));
+        await app.QueryAsync(async db =>
+        {
+            db.Set<IdentityUserLogin<Guid>>().Add(new IdentityUserLogin<Guid>
+            {
+                LoginProvider = "https://stranger.example|stranger",
+                ProviderKey = Guid.NewGuid().ToString("N"),
+                ProviderDisplayName = "Stranger's provider",
+                UserId = stranger.Id,
+            });
+            return await db.SaveChangesAsync(Cancel);
+        });
+        return (stranger, workspace, accomplice);
+    }
+}
