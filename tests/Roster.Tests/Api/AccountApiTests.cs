@@ -48,7 +48,7 @@ public sealed class AccountApiTests(RosterApp app)
         var paths = document.RootElement.GetProperty("paths").EnumerateObject().Select(path => path.Name).Where(path => path.StartsWith("/api/v1/auth/", StringComparison.Ordinal)).Order().ToList();
 
         Assert.Equal(
-            ["/api/v1/auth/confirm-email", "/api/v1/auth/forgot-password", "/api/v1/auth/login", "/api/v1/auth/logout", "/api/v1/auth/refresh",
+            ["/api/v1/auth/confirm-email", "/api/v1/auth/email-code", "/api/v1/auth/email-code/verify", "/api/v1/auth/forgot-password", "/api/v1/auth/login", "/api/v1/auth/logout", "/api/v1/auth/refresh",
              "/api/v1/auth/register", "/api/v1/auth/resend-confirmation", "/api/v1/auth/reset-password"],
             paths);
     }

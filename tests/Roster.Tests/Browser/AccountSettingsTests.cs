@@ -17,7 +17,7 @@ public sealed class AccountSettingsTests(RosterApp app, BrowserFixture browser)
         var page = await context.NewPageAsync();
         var oldEmail = TestUsers.NewEmail();
         var newEmail = TestUsers.NewEmail();
-        await Pages.SignUpWithNewWorkspaceAsync(page, "Eve Email", oldEmail);
+        await Pages.SignUpWithNewWorkspaceAsync(app, page, "Eve Email", oldEmail);
 
         await page.GotoAsync("/account");
         await page.GetByLabel("New email", new() { Exact = true }).FillAsync(newEmail);
@@ -45,7 +45,7 @@ public sealed class AccountSettingsTests(RosterApp app, BrowserFixture browser)
     {
         await using var context = await browser.NewContextAsync(app.BaseAddress);
         var page = await context.NewPageAsync();
-        var workspaceId = await Pages.SignUpWithNewWorkspaceAsync(page, "Tom Tokens", TestUsers.NewEmail());
+        var workspaceId = await Pages.SignUpWithNewWorkspaceAsync(app, page, "Tom Tokens", TestUsers.NewEmail());
         await page.GotoAsync("/account/tokens");
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Personal access tokens" })).ToHaveAttributeAsync("aria-current", "page");
 

@@ -14,7 +14,7 @@ public sealed class EmailSignInTests(RosterApp app, BrowserFixture browser)
         await using var guestContext = await browser.NewContextAsync(app.BaseAddress);
         var admin = await adminContext.NewPageAsync();
         var guest = await guestContext.NewPageAsync();
-        var workspaceId = await Pages.SignUpWithNewWorkspaceAsync(admin, "Cleo Chief", TestUsers.NewEmail());
+        var workspaceId = await Pages.SignUpWithNewWorkspaceAsync(app, admin, "Cleo Chief", TestUsers.NewEmail());
         await admin.GetByRole(AriaRole.Button, new() { Name = "Invite", Exact = true }).ClickAsync();
         var link = await Pages.CopyInvitationLinkAsync(admin, "Viewer");
 

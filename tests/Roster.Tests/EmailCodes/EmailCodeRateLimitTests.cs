@@ -44,7 +44,7 @@ public sealed class EmailCodeRateLimitTests
         using var first = await EmailCodePageTests.PostFormAsync(browser, "/login/email", new() { ["Email"] = email });
         Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
         using var second = await EmailCodePageTests.PostFormAsync(browser, "/login/email", new() { ["Email"] = email });
-        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
         Assert.True(second.Headers.Contains("Retry-After"));
         Assert.Matches("try again in [0-9]+ (seconds|minutes)", await second.Content.ReadAsStringAsync(Cancel));
     }

@@ -32,12 +32,29 @@ public sealed class OutboxTests : IAsyncLifetime
             TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, register.StatusCode);
 
-        var files = Directory.GetFiles(Path.Combine(factory.DataFolder, "outbox"), "*.eml");
+        // Account mail is sent after the answer, by the background sender: wait for the file (at most 10 s).
+        var outbox = Path.Combine(factory.DataFolder, "outbox");
+        var files = Array.Empty<string>();
+        for (var waited = 0; waited < 100 && files.Length == 0; waited++)
+        {
+            files = Directory.Exists(outbox) ? Directory.GetFiles(outbox, "*.eml") : [];
+            if (files.Length == 0)
+            {
+                await Task.Delay(100, TestContext.Current.CancellationToken);
+            }
+        }
+
         var file = Assert.Single(files);
         var message = await MimeKit.MimeMessage.LoadAsync(file, TestContext.Current.CancellationToken);
         Assert.Equal(email, message.To.Mailboxes.Single().Address);
         var link = Mailbox.FirstLink(message);
         Assert.Equal("https://roster.example.org/confirm-email", link.GetLeftPart(UriPartial.Path));
+
+        // The sender logs the file's name once it is written.
+        for (var waited = 0; waited < 50 && !logs.Entries.Any(m => m.Contains(file, StringComparison.Ordinal)); waited++)
+        {
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
 
         var logged = Assert.Single(logs.Entries, m => m.Contains(file, StringComparison.Ordinal));
         Assert.Contains(email, logged, StringComparison.Ordinal);

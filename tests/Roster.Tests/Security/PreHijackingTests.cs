@@ -52,6 +52,44 @@ public sealed class PreHijackingTests(RosterApp app)
     }
 
     [Fact]
+    public async Task AProof_DropsAnEmailChangeAskedForBeforeIt_SoItsLinkCannotTakeTheAccountAway()
+    {
+        var (stranger, _, _) = await PreHijackAsync();
+
+        // While the account is theirs, the stranger asks to move it to an address of their own and keeps the link.
+        using var strangersBrowser = await CookieSession.SignInAsync(app, stranger);
+        var strangersAddress = TestUsers.NewEmail();
+        var asked = TestUsers.HiddenFields(await strangersBrowser.GetStringAsync(new Uri("/account", UriKind.Relative), Cancel));
+        asked["NewEmail"] = strangersAddress;
+        asked["CurrentPassword"] = stranger.Password;
+        using (var request = await strangersBrowser.PostAsync(new Uri("/account?handler=Email", UriKind.Relative), new FormUrlEncodedContent(asked), Cancel))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, request.StatusCode);
+        }
+
+        var link = Mailbox.FirstLink(await app.Mailbox.WaitForMessageAsync(strangersAddress, m => m.Subject == "Confirm your new email address for Roster"));
+
+        // The address's owner proves it.
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<User>>();
+            var proven = await scope.ServiceProvider.GetRequiredService<AddressProof>().ProveAsync((await users.FindByEmailAsync(stranger.Email))!, ProofKind.EmailCode, null, Cancel);
+            Assert.True(proven.Succeeded);
+        }
+
+        // The stranger's link changes nothing now.
+        var anyone = app.CreateHttpClient(new CookieContainer());
+        var confirm = TestUsers.HiddenFields(await anyone.GetStringAsync(new Uri(link.PathAndQuery, UriKind.Relative), Cancel));
+        using (await anyone.PostAsync(new Uri(link.PathAndQuery, UriKind.Relative), new FormUrlEncodedContent(confirm), Cancel))
+        {
+        }
+
+        var account = await app.FindUserAsync(stranger.Email);
+        Assert.Equal(stranger.Email, account.Email);
+        Assert.Equal(0, await app.QueryAsync(db => db.EmailChanges.CountAsync(change => change.UserId == account.Id, Cancel)));
+    }
+
+    [Fact]
     public async Task AProofByEmailCode_AlsoRemovesThePasswordSetBeforeIt()
     {
         var (stranger, _, _) = await PreHijackAsync();

@@ -206,8 +206,9 @@ public sealed class ServerSessionTests(RosterApp app)
     [Fact]
     public async Task PasswordResetOnThePage_EndsEverySession()
     {
-        var user = await TestUsers.RegisterAsync(app);
-        await TestUsers.ConfirmEmailAsync(app, user);
+        // Confirming first: a reset of an unverified account is its address's first proof, which ends sessions too
+        // (AddressProof); here the reset itself must end them. The confirmation's own proof ended the registration's.
+        var user = await TestUsers.ConfirmEmailAsync(app, await TestUsers.RegisterAsync(app));
         var jar = new CookieContainer();
         var browser = await SignInWithCookieAsync(jar, user);
         var cookie = jar.GetCookieHeader(app.BaseAddress);
@@ -231,7 +232,11 @@ public sealed class ServerSessionTests(RosterApp app)
             Assert.Equal(HttpStatusCode.Redirect, changed.StatusCode);
         }
 
-        Assert.All(await SessionsOfAsync(user.Id), session => Assert.Equal(SessionEndReason.Reset, session.EndReason));
+        var sessions = await SessionsOfAsync(user.Id);
+        Assert.All(sessions, session => Assert.NotNull(session.EndedAt));
+        var endedByReset = sessions.Where(session => session.EndReason != SessionEndReason.AddressProven).ToList();
+        Assert.True(endedByReset.Count >= 2, "The cookie's session and the confirmed account's bearer session end with the reset.");
+        Assert.All(endedByReset, session => Assert.Equal(SessionEndReason.Reset, session.EndReason));
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusWithCookieAsync(cookie, "/api/v1/me"));
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(user.Client, "/api/v1/me"));
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(browser, "/api/v1/me"));

@@ -46,7 +46,7 @@ public sealed record ProvenWorkspace(Guid Id, string Name, string Permission, IR
 /// <item>external logins added before the proof are removed (the OpenID Connect identities of <c>ExternalLogins</c>, all
 /// but the one proving the address, and any AspNetUserLogins row): a stranger's own provider identity linked to the
 /// account would otherwise keep signing in;</item>
-/// <item>every session row is ended and every personal access token revoked;</item>
+/// <item>every session row is ended, every personal access token revoked, and a pending email change dropped;</item>
 /// <item>the password set before the proof is removed unless the proof is the verification link
 /// (<see cref="ProofKind.ConfirmationLink"/>) or a reset (which replaces the password in the same save). The
 /// verification link is generated for this account and sent only to its address, when the account was created with
@@ -93,6 +93,9 @@ public sealed class AddressProof(RosterDbContext db, UserManager<User> users, Au
         // one): the new stamp already refuses the sessions, and the tokens would otherwise outlive the stranger's hold.
         await sessions.EndAllAsync(user.Id, exceptSessionId: null, SessionEndReason.AddressProven, cancellationToken);
         await tokens.RevokeAllAsync(user.Id, cancellationToken);
+
+        // An email change asked for before the proof would hand the account to whoever asked for it, later: it goes too.
+        await db.EmailChanges.Where(change => change.UserId == user.Id).ExecuteDeleteAsync(cancellationToken);
         audit.Add(
             Actor.ForUser(user.Id, clientAddress), workspaceId: null, AuditActions.AccountAddressProven,
             new AuditTarget("account", user.Id.ToString(), user.Email), details: Method(kind), accountId: user.Id);

@@ -128,7 +128,7 @@ public static class AuthApi
     private static async Task<NoContent> LogoutAsync(HttpContext http, SignInManager<User> signInManager)
     {
         await EndSessionAsync(http);
-        if (http.Request.Cookies.ContainsKey(CookieNames.Application))
+        if (http.Request.Cookies.ContainsKey(HostPrefixedCookieManager.NameFor(http.Request, CookieNames.Application)))
         {
             await signInManager.SignOutAsync();
         }

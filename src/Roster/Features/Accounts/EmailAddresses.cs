@@ -49,7 +49,11 @@ public sealed class DeliverableEmailAttribute : ValidationAttribute
     {
     }
 
-    /// <summary>True for null or empty (Required's job) and for a deliverable address.</summary>
+    /// <summary>
+    /// True for null or empty (Required's job), for text no database can store (a NUL, an unpaired surrogate: the
+    /// storable-text validator names that problem beside the field, more precisely than "not an address"), and for a
+    /// deliverable address.
+    /// </summary>
     public override bool IsValid(object? value) =>
-        value is null || (value is string text && (text.Length == 0 || EmailAddresses.IsDeliverable(text)));
+        value is null || (value is string text && (text.Length == 0 || Roster.Infrastructure.Text.StorableText.Problem(text) is not null || EmailAddresses.IsDeliverable(text)));
 }

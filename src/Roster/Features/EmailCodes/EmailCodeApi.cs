@@ -111,7 +111,7 @@ public static class EmailCodeApi
         // As Identity's login does: the bearer scheme writes the access and refresh tokens, and every sign-in goes
         // through SignInWithClaimsAsync (where sessions begin).
         signInManager.AuthenticationScheme = IdentityConstants.BearerScheme;
-        await signInManager.SignInAsync(verified.Value, isPersistent: false);
+        await signInManager.SignInAsync(verified.Value.User, isPersistent: false);
         return TypedResults.Empty;
     }
 }

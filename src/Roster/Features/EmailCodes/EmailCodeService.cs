@@ -22,6 +22,12 @@ namespace Roster.Features.EmailCodes;
 public sealed record EmailCodeRequested(string RequesterSecret, DateTimeOffset ExpiresAt);
 
 /// <summary>
+/// A sign-in by email code or link: the account, and whether it proved the account's address for the first time (the
+/// person is then shown what the account holds, <c>/account/proven</c>, as after any first proof: <see cref="AddressProof"/>).
+/// </summary>
+public sealed record EmailCodeSignIn(User User, bool FirstProof);
+
+/// <summary>
 /// Continue with email (passwordless sign-in, issue 7 item 1; NIST SP 800-63B 5.1.3 out-of-band authenticators): one
 /// email holds an 8-digit code and a link, both valid <see cref="Lifetime"/>, single use, stored hashed.
 /// <list type="bullet">
@@ -137,7 +143,7 @@ public sealed partial class EmailCodeService(
     /// <see cref="EmailCodeErrors.Invalid"/>, except a disabled account (<see cref="AccountErrors.Disabled"/>) after the
     /// right code. The caller signs the user in.
     /// </summary>
-    public async Task<Result<User>> VerifyCodeAsync(string? requesterSecret, string? email, string? code, string? clientAddress, CancellationToken cancellationToken)
+    public async Task<Result<EmailCodeSignIn>> VerifyCodeAsync(string? requesterSecret, string? email, string? code, string? clientAddress, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var normalizedEmail = email is null ? null : normalizer.NormalizeEmail(email.Trim());
@@ -207,7 +213,7 @@ public sealed partial class EmailCodeService(
     }
 
     /// <summary>Signs in with the emailed link's token (from any browser); failures as <see cref="VerifyCodeAsync"/>.</summary>
-    public async Task<Result<User>> VerifyLinkAsync(string? token, string? clientAddress, CancellationToken cancellationToken)
+    public async Task<Result<EmailCodeSignIn>> VerifyLinkAsync(string? token, string? clientAddress, CancellationToken cancellationToken)
     {
         if (!SecretToken.HasValidShape(token))
         {
@@ -266,7 +272,7 @@ public sealed partial class EmailCodeService(
     /// Spends the request (code and link at once) and finds or creates its account, in one transaction. A lost race
     /// for the same new address (another browser's code, a sign-up) is retried once against the account that won.
     /// </summary>
-    private async Task<Result<User>> CompleteAsync(EmailCode request, string? clientAddress, CancellationToken cancellationToken)
+    private async Task<Result<EmailCodeSignIn>> CompleteAsync(EmailCode request, string? clientAddress, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -278,14 +284,14 @@ public sealed partial class EmailCodeService(
                     return result.Error!;
                 }
 
-                var (user, _) = result.Value;
+                var (user, firstProof) = result.Value;
                 var disabled = user.DisabledAt is not null;
                 await audit.WriteAsync(
                     disabled ? new Actor(null, null, clientAddress) : Actor.ForUser(user.Id, clientAddress), workspaceId: null,
                     disabled ? AuditActions.SignInFailed : AuditActions.SignInSucceeded, target: null, CancellationToken.None,
                     outcome: disabled ? AuditOutcome.Refused : AuditOutcome.Success, reason: disabled ? "auth.account_disabled" : null,
                     accountId: user.Id);
-                return disabled ? AccountErrors.Disabled : user;
+                return disabled ? AccountErrors.Disabled : new EmailCodeSignIn(user, firstProof);
             }
             catch (Exception exception) when (attempt == 1 && (exception is LostAccountRaceException || ConcurrencyConflicts.IsConflict(exception)))
             {

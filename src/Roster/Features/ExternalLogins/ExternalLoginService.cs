@@ -79,6 +79,12 @@ public sealed record ExternalSignIn(ExternalSignInOutcome Outcome, User? User)
 public enum ExternalLinkOutcome
 {
     Linked,
+
+    /// <summary>
+    /// Linked, and the provider's <c>email_verified</c> proved the account's address for the first time: every earlier
+    /// session ended (<see cref="Roster.Features.Accounts.AddressProof"/>), so the caller signs the person in afresh.
+    /// </summary>
+    LinkedAndProven,
     AlreadyLinked,
 
     /// <summary>The identity belongs to another account: refused (one identity, one account).</summary>
@@ -244,6 +250,7 @@ public sealed class ExternalLoginService(RosterDbContext db, UserManager<User> u
             && string.Equals(users.NormalizeEmail(identity.Email), user.NormalizedEmail, StringComparison.Ordinal))
         {
             await proof.ProveAsync(user, ProofKind.ExternalProvider, clientAddress: null, cancellationToken, keepExternalLoginId: linked.Id);
+            return ExternalLinkOutcome.LinkedAndProven;
         }
 
         return ExternalLinkOutcome.Linked;

@@ -65,9 +65,11 @@ public sealed class EmailCodeModel(EmailCodeService codes, AccountRateLimiter ac
         }
 
         EmailCodeCookie.Delete(HttpContext);
-        await signInManager.SignInAsync(verified.Value, isPersistent: true);
-        var outcome = await completion.CompleteAsync(verified.Value, Invite, ReturnUrl, Url, cancellationToken);
+        await signInManager.SignInAsync(verified.Value.User, isPersistent: true);
+        var outcome = await completion.CompleteAsync(verified.Value.User, Invite, ReturnUrl, Url, cancellationToken);
         TempData["Notice"] = outcome.Notice;
-        return LocalRedirect(outcome.RedirectUrl);
+
+        // The address was proven just now for an account created before: the person sees what it holds first.
+        return LocalRedirect(verified.Value.FirstProof ? ProvenModel.PathFor(outcome.RedirectUrl) : outcome.RedirectUrl);
     }
 }

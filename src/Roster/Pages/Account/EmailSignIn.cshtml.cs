@@ -39,6 +39,7 @@ public sealed class EmailSignInModel(
             var seconds = RateLimits.SetRetryAfter(HttpContext, lease);
             var wait = seconds < 120 ? $"{seconds} seconds" : $"{(seconds + 59) / 60} minutes";
             ModelState.AddModelError("", $"We have sent several codes to this address already. Check your email, or try again in {wait}.");
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
             return Page();
         }
 

@@ -115,6 +115,16 @@ public sealed class ExternalCallbackModel(
             case ExternalLinkOutcome.Linked:
                 TempData["Notice"] = $"{ProviderName} is linked: you can now sign in with it.";
                 break;
+            case ExternalLinkOutcome.LinkedAndProven:
+                // The first proof of the address ended every session, this one too: a fresh one for the person who proved it,
+                // who then sees what the account holds.
+                if (await signInManager.UserManager.FindByIdAsync(linkTo) is { } account)
+                {
+                    await signInManager.SignInAsync(account, isPersistent: true, authenticationMethod: identity.ProviderKey);
+                }
+
+                TempData["Notice"] = $"{ProviderName} is linked, and it verified your email address: every other device was signed out.";
+                return LocalRedirect(ProvenModel.PathFor(SignInMethodsModel.Path));
             case ExternalLinkOutcome.AlreadyLinked:
                 TempData["Notice"] = $"This {ProviderName} account was already linked to yours.";
                 break;
