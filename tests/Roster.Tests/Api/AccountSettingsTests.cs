@@ -39,10 +39,10 @@ public sealed class AccountSettingsTests(RosterApp app)
         Assert.Contains($"Waiting for you to confirm", pending, StringComparison.Ordinal);
         Assert.Equal(user.Email, (await app.FindUserAsync(user.Email)).Email);
 
-        // A mail scanner (no cookie) opens the link: a page with a button, and still nothing changes.
+        // A mail scanner (no cookie) opens the link: a page that asks to sign in first, and still nothing changes.
         using var scanner = app.CreateHttpClient(new CookieContainer());
         var page = await scanner.GetStringAsync(new Uri(link.PathAndQuery, UriKind.Relative), Cancel);
-        Assert.Contains("Confirm new address", page, StringComparison.Ordinal);
+        Assert.Contains("Sign in to confirm your new email address", page, StringComparison.Ordinal);
         Assert.Equal(user.Email, (await app.FindUserAsync(user.Email)).Email);
         Assert.False(await app.QueryAsync(db => db.Users.AnyAsync(u => u.Email == newEmail, Cancel)));
 
@@ -59,6 +59,10 @@ public sealed class AccountSettingsTests(RosterApp app)
         Assert.Equal(newEmail, after.UserName);
         Assert.True(after.EmailConfirmed);
         Assert.NotEqual(before.SecurityStamp, after.SecurityStamp);
+
+        // The other sessions' rows end with it (the bearer session of the registration), not only their stamp.
+        var endReasons = await app.QueryAsync(db => db.Sessions.AsNoTracking().Where(session => session.UserId == before.Id && session.EndedAt != null).Select(session => session.EndReason).ToListAsync(Cancel));
+        Assert.Contains(Roster.Features.Sessions.SessionEndReason.EmailChanged, endReasons);
         await app.Mailbox.WaitForMessageAsync(user.Email, m => m.Subject == "Your Roster email address was changed");
 
         // This browser stays signed in; the old bearer token is refused (the stamp rotated); the link works once.
@@ -187,6 +191,41 @@ public sealed class AccountSettingsTests(RosterApp app)
         }
 
         Assert.Equal("Ada Lovelace", (await app.FindUserAsync(user.Email)).Name);
+    }
+
+    [Fact]
+    public async Task A_change_link_confirms_only_for_the_account_that_asked_signed_in_where_it_is_opened()
+    {
+        // A stranger asks to move their own account onto someone else's address; the link reaches that person.
+        var stranger = await TestUsers.RegisterAsync(app);
+        var owner = await TestUsers.RegisterAsync(app);
+        using var strangersBrowser = await CookieSession.SignInAsync(app, stranger);
+        using (var requested = await PostFormAsync(strangersBrowser, "/account", "Email", new() { ["NewEmail"] = owner.Email, ["CurrentPassword"] = stranger.Password }))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, requested.StatusCode);
+        }
+
+        // A taken address gets no link (the owner is told instead): ask for a free one the owner would click, then.
+        var freeAddress = TestUsers.NewEmail();
+        using (var requested = await PostFormAsync(strangersBrowser, "/account", "Email", new() { ["NewEmail"] = freeAddress, ["CurrentPassword"] = stranger.Password }))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, requested.StatusCode);
+        }
+
+        var link = Mailbox.FirstLink(await app.Mailbox.WaitForMessageAsync(freeAddress, IsChangeLink));
+
+        // The address's owner clicks it: signed out, they are asked to sign in; signed in as themselves, nothing changes.
+        using var anonymous = app.CreateHttpClient(new CookieContainer());
+        Assert.Contains("Sign in to confirm your new email address", await anonymous.GetStringAsync(new Uri(link.PathAndQuery, UriKind.Relative), Cancel), StringComparison.Ordinal);
+
+        using var ownersBrowser = await CookieSession.SignInAsync(app, owner);
+        using (var otherAccount = await PostFormAsync(ownersBrowser, link.PathAndQuery, handler: null, []))
+        {
+            Assert.Contains("This link no longer works", await otherAccount.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(stranger.Email, (await app.FindUserAsync(stranger.Email)).Email);
+        Assert.False(await app.QueryAsync(db => db.Users.AnyAsync(u => u.Email == freeAddress, Cancel)));
     }
 
     /// <summary>Opens the page and posts its form with the page's hidden fields (antiforgery token, link token) and these.</summary>

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using Roster.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
@@ -63,11 +64,15 @@ public sealed class OidcSignInTests(OidcApp app, BrowserFixture browser) : IClas
         await using var context = await browser.NewContextAsync(app.BaseAddress);
         var page = await context.NewPageAsync();
 
-        // An account made by a provider that did not verify the email: that provider is its only way in.
+        // An account made by a provider, with no password; its email is then marked unverified (as an account from before
+        // the address was verified would be), so that the provider is its only way in.
         await page.GotoAsync("/login");
         await page.GetByRole(AriaRole.Button, new() { Name = "Continue with " + OidcApp.AlphaName }).ClickAsync();
-        await SignInAtProviderAsync(page, ProviderAccount.New(emailVerified: false));
+        var account = ProviderAccount.New();
+        await SignInAtProviderAsync(page, account);
         await Pages.WaitForUrlAsync(page, "**/w/*");
+        var normalized = account.Email!.ToUpperInvariant();
+        await app.QueryAsync(db => db.Users.Where(u => u.NormalizedEmail == normalized).ExecuteUpdateAsync(set => set.SetProperty(u => u.EmailConfirmed, false)));
         await page.GotoAsync("/account/sign-in-methods");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign-in methods", Level = 1 })).ToBeVisibleAsync();
         await Expect(page.GetByText("not set.")).ToBeVisibleAsync();

@@ -118,6 +118,26 @@ public sealed class DisabledAccountTests(RosterApp app)
     }
 
     [Fact]
+    public async Task A_disabled_account_that_confirms_its_email_on_the_page_is_not_signed_in_and_joins_nothing()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var user = await TestUsers.RegisterAsync(app);
+        var disable = await RosterCommand.RunAsync(app, "users", "disable", user.Email);
+        Assert.True(disable.ExitCode == 0, disable.ToString());
+
+        var link = Mailbox.FirstLink(await app.Mailbox.WaitForMessageAsync(user.Email, TestUsers.IsVerificationEmail));
+        var browser = app.CreateHttpClient(new CookieContainer());
+        var form = TestUsers.HiddenFields(await browser.GetStringAsync(new Uri(link.PathAndQuery, UriKind.Relative), cancellationToken));
+        using (var confirmed = await browser.PostAsync(new Uri(link.PathAndQuery, UriKind.Relative), new FormUrlEncodedContent(form), cancellationToken))
+        {
+            Assert.True(confirmed.StatusCode is HttpStatusCode.OK, $"Confirming answered {confirmed.StatusCode}.");
+        }
+
+        Assert.Equal(0, await app.QueryAsync(db => db.Sessions.CountAsync(session => session.UserId == user.Id && session.EndedAt == null, cancellationToken)));
+        Assert.Equal(0, await app.QueryAsync(db => db.Memberships.CountAsync(membership => membership.UserId == user.Id, cancellationToken)));
+    }
+
+    [Fact]
     public async Task SignIns_ListsTheAccountsOwnSignInEvents_NewestFirst_AndUnknownEmailsFail()
     {
         var user = await TestUsers.RegisterAsync(app);

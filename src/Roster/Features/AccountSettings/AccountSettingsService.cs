@@ -28,7 +28,7 @@ public sealed record PendingEmailChange(string NewEmail, DateTimeOffset Requeste
 /// The person's own account settings: name, email change (verified at the NEW address before anything changes) and
 /// password. Mail is sent after the change is committed, never inside it.
 /// </summary>
-public sealed class AccountSettingsService(RosterDbContext db, UserManager<User> users, IMailer mailer, PublicUrls urls, TimeProvider time)
+public sealed class AccountSettingsService(RosterDbContext db, UserManager<User> users, OutgoingEmail outgoing, PublicUrls urls, TimeProvider time)
 {
     /// <summary>Sets the display name (1 to 100 characters, storable text). Errors: <c>validation_failed</c> on <c>name</c>.</summary>
     public async Task<Result<User>> ChangeNameAsync(User user, string? name)
@@ -140,8 +140,11 @@ public sealed class AccountSettingsService(RosterDbContext db, UserManager<User>
     /// receives mail), the security stamp rotates (every other session and bearer token of the account ends), and the
     /// pending change is consumed. The old address is then told. Errors: 410 <c>email_change.link_invalid</c> (unknown,
     /// replaced, cancelled or expired link, or the address took an account meanwhile: one answer).
-    /// </summary>
-    public async Task<Result<User>> ConfirmEmailChangeAsync(string? token, CancellationToken cancellationToken)
+    /// Only the account that asked can confirm (<paramref name="signedInUserId"/>, the person signed in where the link is
+    /// opened): a link sent to someone else's address by a stranger moving their own account there, clicked by that
+    /// address's owner, changes nothing (the owner would otherwise lend their address, verified, to the stranger's account).
+    /// /// </summary>
+    public async Task<Result<User>> ConfirmEmailChangeAsync(string? token, Guid signedInUserId, CancellationToken cancellationToken)
     {
         if (!SecretToken.HasValidShape(token))
         {
@@ -155,7 +158,7 @@ public sealed class AccountSettingsService(RosterDbContext db, UserManager<User>
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
             // Consumed first, by a conditional delete: of two confirmations at once, one deletes the row and goes on.
-            var change = await db.EmailChanges.AsNoTracking().SingleOrDefaultAsync(c => c.TokenHash == hash && c.ExpiresAt > now, cancellationToken);
+            var change = await db.EmailChanges.AsNoTracking().SingleOrDefaultAsync(c => c.TokenHash == hash && c.UserId == signedInUserId && c.ExpiresAt > now, cancellationToken);
             if (change is null
                 || await db.EmailChanges.Where(c => c.TokenHash == hash).ExecuteDeleteAsync(cancellationToken) != 1
                 || (user = await users.FindByIdAsync(change.UserId.ToString())) is null
@@ -289,9 +292,13 @@ public sealed class AccountSettingsService(RosterDbContext db, UserManager<User>
             urls.Absolute($"/account/email-change?token={token}"), "Confirm new address", cancellationToken);
     }
 
+    // Queued for the background sender, after the change is saved: a slow or refusing mail server never fails a change
+    // that was made, and the answer's time says nothing about which mail went out.
     private Task SendAsync(string to, string subject, string text, string link, string action, CancellationToken cancellationToken)
     {
+        _ = cancellationToken;
         var html = $"<p>{HtmlEncoder.Default.Encode(text)}</p><p><a href=\"{HtmlEncoder.Default.Encode(link)}\">{action}</a></p>";
-        return mailer.SendAsync(new EmailMessage(to, subject, $"{text}\n\n{link}\n", html), cancellationToken);
+        outgoing.Enqueue(new EmailMessage(to, subject, $"{text}\n\n{link}\n", html));
+        return Task.CompletedTask;
     }
 }

@@ -213,6 +213,8 @@ public sealed class AccountService(
             return Error.Validation("newPassword", string.Join(" ", passwordErrors));
         }
 
+        // One transaction: the proof's ended sessions and tokens, and the new password, are written together or not at all.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var firstProof = await proof.StageAsync(user, ProofKind.PasswordReset, clientAddress, cancellationToken);
         user.PasswordHash = users.PasswordHasher.HashPassword(user, newPassword);
         user.SecurityStamp = Guid.NewGuid().ToString("N");
@@ -232,6 +234,7 @@ public sealed class AccountService(
             await sessions.EndAllAsync(user.Id, exceptSessionId: null, SessionEndReason.Reset, CancellationToken.None);
         }
 
+        await transaction.CommitAsync(CancellationToken.None);
         return new ConfirmedEmail(user, firstProof);
     }
 
@@ -251,11 +254,15 @@ public sealed class AccountService(
             return InvalidConfirmation;
         }
 
+        // One transaction: the proof's ended sessions and tokens, and the verified address, are written together or not at all.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var firstProof = await proof.StageAsync(user, ProofKind.ConfirmationLink, clientAddress, cancellationToken);
         if (firstProof && !(await users.UpdateAsync(user)).Succeeded)
         {
             return new Error(ConcurrencyConflicts.Code, ConcurrencyConflicts.Title, ErrorKind.Conflict);
         }
+
+        await transaction.CommitAsync(CancellationToken.None);
 
         return new ConfirmedEmail(user, firstProof);
     }

@@ -56,6 +56,12 @@ public enum ExternalSignInOutcome
     /// person signs in the usual way and links the provider from account settings.</summary>
     LinkFromSettings,
 
+    /// <summary>
+    /// The provider did not assert <c>email_verified</c> for the address it gave: nothing looked up, nothing changed; the
+    /// person signs in (or up) another way and links the provider from account settings.
+    /// </summary>
+    UnverifiedEmail,
+
     /// <summary>The provider shared no email address (Roster's accounts are email addresses): nothing changed.</summary>
     NoEmail,
 
@@ -128,9 +134,9 @@ public sealed record SignInMethods(bool HasPassword, bool EmailCode, IReadOnlyLi
 public sealed class ExternalLoginService(RosterDbContext db, UserManager<User> users, OpenIdConnectProviders providers, TimeProvider time, AddressProof proof)
 {
     /// <summary>
-    /// Resolves the identity to an account: the linked one; else the account with the provider's verified email when that
-    /// account's email is verified (linked now); else, when no account has the email, a new account (email verified only
-    /// if the provider asserts it; name from the claims), linked. A disabled or locked-out account is not signed into.
+    /// Resolves the identity to an account: the linked one; else, only when the provider asserts <c>email_verified</c>,
+    /// the account with that email when its email is verified too (linked now), or a new account with a verified email
+    /// (name from the claims), linked. An unverified address from the provider opens and creates nothing. A disabled or locked-out account is not signed into.
     /// One transaction: a concurrent callback for the same identity or email meets the unique keys and is resolved again.
     /// </summary>
     public async Task<ExternalSignIn> SignInAsync(ExternalIdentity identity, CancellationToken cancellationToken)
@@ -163,10 +169,18 @@ public sealed class ExternalLoginService(RosterDbContext db, UserManager<User> u
             return new ExternalSignIn(ExternalSignInOutcome.NoEmail, null);
         }
 
+        // An address the provider does not vouch for is nobody's proof: it neither opens nor creates an account, and the
+        // answer is the same whether an account has it or not (no account is revealed, and nobody can sign up with
+        // someone else's address through a provider that lets anyone claim any address).
+        if (!identity.EmailVerified)
+        {
+            return new ExternalSignIn(ExternalSignInOutcome.UnverifiedEmail, null);
+        }
+
         var existing = await users.FindByEmailAsync(identity.Email);
         if (existing is not null)
         {
-            if (!identity.EmailVerified || !existing.EmailConfirmed)
+            if (!existing.EmailConfirmed)
             {
                 return new ExternalSignIn(ExternalSignInOutcome.LinkFromSettings, null);
             }
@@ -229,6 +243,8 @@ public sealed class ExternalLoginService(RosterDbContext db, UserManager<User> u
             return ExternalLinkOutcome.LinkedToAnotherAccount;
         }
 
+        // One transaction: the link and, when it proves the address, the proof's ended sessions and tokens.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var linked = new ExternalLogin(userId, identity.ProviderKey, identity.Issuer, identity.Subject, time.GetUtcNow());
         db.Add(linked);
         try
@@ -238,6 +254,7 @@ public sealed class ExternalLoginService(RosterDbContext db, UserManager<User> u
         catch (DbUpdateException exception) when (ConcurrencyConflicts.IsConflict(exception))
         {
             // The same identity linked by a concurrent request, to this account or another: the key refused ours.
+            await transaction.RollbackAsync(CancellationToken.None);
             db.ChangeTracker.Clear();
             var now = await db.ExternalLogins
                 .Where(l => l.Issuer == identity.Issuer && l.Subject == identity.Subject)
@@ -249,10 +266,18 @@ public sealed class ExternalLoginService(RosterDbContext db, UserManager<User> u
         if (identity.EmailVerified && !user.EmailConfirmed
             && string.Equals(users.NormalizeEmail(identity.Email), user.NormalizedEmail, StringComparison.Ordinal))
         {
-            await proof.ProveAsync(user, ProofKind.ExternalProvider, clientAddress: null, cancellationToken, keepExternalLoginId: linked.Id);
+            var proven = await proof.ProveAsync(user, ProofKind.ExternalProvider, clientAddress: null, cancellationToken, keepExternalLoginId: linked.Id);
+            if (!proven.Succeeded)
+            {
+                // The account changed meanwhile (its concurrency stamp): nothing is kept; the person sees "changed at the same time".
+                throw new DbUpdateConcurrencyException("The account changed while the provider was linked.");
+            }
+
+            await transaction.CommitAsync(CancellationToken.None);
             return ExternalLinkOutcome.LinkedAndProven;
         }
 
+        await transaction.CommitAsync(CancellationToken.None);
         return ExternalLinkOutcome.Linked;
     }
 

@@ -28,6 +28,9 @@ public enum SessionEndReason
     /// <summary>The person chose <c>Sign out of all devices</c>.</summary>
     AllSignedOut,
 
+    /// <summary>The account's email address was changed in another session.</summary>
+    EmailChanged,
+
     /// <summary>The account's address was proven for the first time: whoever held the account before may not be its owner.</summary>
     AddressProven,
 }

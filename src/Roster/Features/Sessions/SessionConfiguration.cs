@@ -35,6 +35,7 @@ public static class SessionEndReasons
         SessionEndReason.Disabled => "disabled",
         SessionEndReason.AllSignedOut => "all_signed_out",
         SessionEndReason.AddressProven => "address_proven",
+        SessionEndReason.EmailChanged => "email_changed",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 
@@ -47,6 +48,7 @@ public static class SessionEndReasons
         "disabled" => SessionEndReason.Disabled,
         "all_signed_out" => SessionEndReason.AllSignedOut,
         "address_proven" => SessionEndReason.AddressProven,
+        "email_changed" => SessionEndReason.EmailChanged,
         _ => throw new ArgumentOutOfRangeException(nameof(stored), stored, null),
     };
 }

@@ -45,7 +45,8 @@ public sealed class ConfirmEmailModel(AccountService accounts, AddressProof proo
             return Page();
         }
 
-        if (!confirmed.Value.FirstProof)
+        // A disabled account's address is proven like any other, but nobody is signed into it (nor joins anything as it).
+        if (!confirmed.Value.FirstProof || confirmed.Value.User.DisabledAt is not null)
         {
             Confirmed = true;
             return Page();

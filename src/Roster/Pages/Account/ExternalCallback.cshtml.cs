@@ -4,7 +4,9 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
 using Roster.Features.Accounts;
+using Roster.Features.Audit;
 using Roster.Features.ExternalLogins;
+using Roster.Infrastructure.Authorization;
 using Roster.Infrastructure.Web;
 
 namespace Roster.Pages.Account;
@@ -23,7 +25,7 @@ namespace Roster.Pages.Account;
 /// </remarks>
 [EnableRateLimiting(RateLimits.Credentials)]
 public sealed class ExternalCallbackModel(
-    SignInManager<User> signInManager, ExternalLoginService logins, SignInCompletion completion, OpenIdConnectProviders providers) : PageModel
+    SignInManager<User> signInManager, ExternalLoginService logins, SignInCompletion completion, OpenIdConnectProviders providers, AuditLog audit) : PageModel
 {
     public const string LinkErrorKey = "SignInMethodsError";
 
@@ -94,6 +96,11 @@ public sealed class ExternalCallbackModel(
         // Every sign-in goes through SignInManager (a new session, the security stamp in the cookie).
         var user = signIn.User!;
         await signInManager.SignInAsync(user, isPersistent: true, authenticationMethod: identity.ProviderKey);
+
+        // In the account's sign-in activity (/account), like a password or email-code sign-in.
+        await audit.WriteAsync(
+            Actor.ForUser(user.Id, HttpContext.Connection.RemoteIpAddress?.ToString()), workspaceId: null, AuditActions.SignInSucceeded,
+            target: null, CancellationToken.None, outcome: AuditOutcome.Success, accountId: user.Id);
         var outcome = await completion.CompleteAsync(user, Invite, ReturnUrl, Url, cancellationToken);
         TempData["Notice"] = outcome.Notice;
         return LocalRedirect(outcome.RedirectUrl);

@@ -57,7 +57,7 @@ public sealed class ResetPasswordModel(AccountService accounts, SignInManager<Us
             return Page();
         }
 
-        if (reset.Value.FirstProof)
+        if (reset.Value.FirstProof && reset.Value.User.DisabledAt is null)
         {
             // The address was proven just now: the person sees what the account holds before anything else.
             await signInManager.SignInAsync(reset.Value.User, isPersistent: true);
