@@ -95,7 +95,20 @@ public sealed partial class OutboxMailer(IOptions<EmailOptions> options, DataFol
         var folder = dataFolder.Resolve(options.Value.OutboxFolder);
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, $"{time.GetUtcNow():yyyyMMdd-HHmmss}-{Guid.NewGuid():N}.eml");
-        await MimeMessages.Build(options.Value, message).WriteToAsync(path, cancellationToken);
+        // Written under a name no reader looks for, then renamed (atomic within one folder), so whoever watches the
+        // outbox never reads a message half-written, as a maildir's tmp/ and new/ promise.
+        var partial = path + ".partial";
+        try
+        {
+            await MimeMessages.Build(options.Value, message).WriteToAsync(partial, cancellationToken);
+            File.Move(partial, path);
+        }
+        catch
+        {
+            File.Delete(partial);
+            throw;
+        }
+
         LogWritten(message.To, message.Subject, path);
     }
 
