@@ -59,7 +59,7 @@ public static partial class TestUsers
         message.Subject?.StartsWith("Verify your email", StringComparison.Ordinal) == true;
 
     /// <summary>
-    /// Verifies the user's email with the code of the verification email they received (<c>POST /api/v1/auth/confirm-email</c>,
+    /// Verifies the user's email with the code of the verification email they received and their password (<c>POST /api/v1/auth/confirm-email</c>,
     /// which creates no workspace, unlike the page's sign-in). The first proof of an address ends every session and token
     /// the account had (AddressProof), so this answers the user signed in again, with a new bearer token.
     /// </summary>
@@ -68,7 +68,7 @@ public static partial class TestUsers
         var message = await app.Mailbox.WaitForMessageAsync(user.Email, IsVerificationEmail);
         var query = System.Web.HttpUtility.ParseQueryString(Mailbox.FirstLink(message).Query);
         using var response = await app.CreateHttpClient().PostAsJsonAsync(
-            "/api/v1/auth/confirm-email", new { userId = query["userId"], code = query["code"] }, TestContext.Current.CancellationToken);
+            "/api/v1/auth/confirm-email", new { userId = query["userId"], code = query["code"], password = user.Password }, TestContext.Current.CancellationToken);
         await response.EnsureSuccessAsync();
         return await LoginAsync(app, user.Email, user.Password);
     }

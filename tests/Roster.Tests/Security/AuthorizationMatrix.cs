@@ -307,13 +307,13 @@ public static class AuthorizationMatrix
             async allowed => Assert.Equal(allowed, await s.AccountExistsAsync(email))));
     }
 
-    /// <summary>The verification link's code, posted: anyone holding it confirms the address (the code is the secret).</summary>
+    /// <summary>The verification link's code and the account's password, posted: anyone holding both confirms the address (they are the secrets).</summary>
     private static async Task<PreparedCall> ConfirmEmail(AuthorizationScenario s, Caller caller)
     {
         var account = await s.FreshAccountAsync();
         var code = await s.IdentityCodeAsync(account, (users, user) => users.GenerateEmailConfirmationTokenAsync(user));
         return Call(
-            s.ApiClientOf(caller), HttpMethod.Post, "/api/v1/auth/confirm-email", new { userId = account.Id.ToString(), code },
+            s.ApiClientOf(caller), HttpMethod.Post, "/api/v1/auth/confirm-email", new { userId = account.Id.ToString(), code, password = TestUsers.Password },
             verify: async allowed => Assert.Equal(allowed, (await s.App.FindUserAsync(account.Email!)).EmailConfirmed));
     }
 

@@ -111,7 +111,95 @@ public sealed class PreHijackingTests(RosterApp app)
     }
 
     [Fact]
-    public async Task TheVerificationLink_KeepsThePasswordItWasSentFor_ButEndsEveryEarlierSession()
+    public async Task TheVerificationLink_OpenedByTheAddressesOwner_AsksForThePassword_AndVerifiesNothingWithoutIt()
+    {
+        var (stranger, _, _) = await PreHijackAsync();
+        var link = Mailbox.FirstLink(await app.Mailbox.WaitForMessageAsync(stranger.Email, TestUsers.IsVerificationEmail));
+        var path = new Uri(link.PathAndQuery, UriKind.Relative);
+
+        // The owner of the address opens the link the stranger's sign-up sent them, in their own browser.
+        var owner = app.CreateHttpClient(new CookieContainer());
+        var opened = await owner.GetStringAsync(path, Cancel);
+        Assert.Contains("Enter the password you chose when you signed up", opened, StringComparison.Ordinal);
+        var form = TestUsers.HiddenFields(opened);
+        using (var withoutPassword = await owner.PostAsync(path, new FormUrlEncodedContent(form), Cancel))
+        {
+            Assert.Equal(HttpStatusCode.OK, withoutPassword.StatusCode);
+            Assert.Contains("Reset the password", await withoutPassword.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
+        }
+
+        form["Password"] = "a guess at the strangers password";
+        using (var wrongPassword = await owner.PostAsync(path, new FormUrlEncodedContent(form), Cancel))
+        {
+            Assert.Contains("That is not the password this account was created with.", await wrongPassword.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
+        }
+
+        // The API asks for it too.
+        var query = System.Web.HttpUtility.ParseQueryString(link.Query);
+        using (var api = await app.CreateHttpClient().PostAsJsonAsync("/api/v1/auth/confirm-email", new { userId = query["userId"], code = query["code"] }, Cancel))
+        {
+            var problem = await api.AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+            Assert.Contains("password", problem.GetProperty("errors").EnumerateObject().Select(field => field.Name));
+        }
+
+        // Nothing was verified: the stranger's password is not the owner's address's, and the stranger's session goes on
+        // until the owner proves the address (a reset, as the page offers).
+        Assert.False((await app.FindUserAsync(stranger.Email)).EmailConfirmed);
+        Assert.False((await stranger.Client.GetMeAsync()).EmailConfirmed);
+    }
+
+    [Fact]
+    public async Task TheVerificationLink_InTheBrowserThatSignedUp_KeepsThePasswordWithoutAsking_AndAnotherBrowserMustShowIt()
+    {
+        var email = TestUsers.NewEmail();
+        var signUpBrowser = app.CreateHttpClient(new CookieContainer());
+        var form = TestUsers.HiddenFields(await signUpBrowser.GetStringAsync(new Uri("/signup", UriKind.Relative), Cancel));
+        form["Name"] = "Signed Up Here";
+        form["Email"] = email;
+        form["Password"] = TestUsers.Password;
+        using (var signedUp = await signUpBrowser.PostAsync(new Uri("/signup", UriKind.Relative), new FormUrlEncodedContent(form), Cancel))
+        {
+            Assert.Equal(HttpStatusCode.OK, signedUp.StatusCode);
+            Assert.Contains(signedUp.Headers.GetValues("Set-Cookie"), cookie => cookie.StartsWith("roster.signup=", StringComparison.Ordinal));
+        }
+
+        var path = new Uri(Mailbox.FirstLink(await app.Mailbox.WaitForMessageAsync(email, TestUsers.IsVerificationEmail)).PathAndQuery, UriKind.Relative);
+
+        // Another browser is asked for the password and gets in with it.
+        var elsewhere = app.CreateHttpClient(new CookieContainer());
+        var asked = await elsewhere.GetStringAsync(path, Cancel);
+        Assert.Contains("Enter the password you chose when you signed up", asked, StringComparison.Ordinal);
+
+        // The browser that signed up only presses the button.
+        var opened = await signUpBrowser.GetStringAsync(path, Cancel);
+        Assert.DoesNotContain("Enter the password you chose", opened, StringComparison.Ordinal);
+        using var confirmed = await signUpBrowser.PostAsync(path, new FormUrlEncodedContent(TestUsers.HiddenFields(opened)), Cancel);
+        Assert.Equal(HttpStatusCode.Redirect, confirmed.StatusCode);
+        Assert.True((await app.FindUserAsync(email)).EmailConfirmed);
+    }
+
+    [Fact]
+    public async Task SigningUp_MarksTheBrowser_TheSameWayForANewAddressAndATakenOne()
+    {
+        var taken = await TestUsers.RegisterAsync(app);
+        var lengths = new List<int>();
+        foreach (var email in new[] { TestUsers.NewEmail(), taken.Email })
+        {
+            var browser = app.CreateHttpClient(new CookieContainer());
+            var form = TestUsers.HiddenFields(await browser.GetStringAsync(new Uri("/signup", UriKind.Relative), Cancel));
+            form["Name"] = "Someone";
+            form["Email"] = email;
+            form["Password"] = TestUsers.Password;
+            using var signedUp = await browser.PostAsync(new Uri("/signup", UriKind.Relative), new FormUrlEncodedContent(form), Cancel);
+            var mark = Assert.Single(signedUp.Headers.GetValues("Set-Cookie"), cookie => cookie.StartsWith("roster.signup=", StringComparison.Ordinal));
+            lengths.Add(mark.Length);
+        }
+
+        Assert.Equal(lengths[0], lengths[1]);
+    }
+
+    [Fact]
+    public async Task TheVerificationLink_KeepsThePasswordWhenTheConfirmerShowsIt_ButEndsEveryEarlierSession()
     {
         var (stranger, _, _) = await PreHijackAsync();
 

@@ -1,6 +1,8 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Roster.Features.Sessions;
+using Roster.Infrastructure.Authorization;
 using Roster.Infrastructure.Data;
 using Roster.Infrastructure.Errors;
 
@@ -238,13 +240,30 @@ public sealed class AccountService(
         return new ConfirmedEmail(user, firstProof);
     }
 
+    /// <summary>The answer to a first confirmation that must also show the account's password (<see cref="ConfirmEmailAsync"/>).</summary>
+    public static readonly Error PasswordToConfirm = Error.Validation(
+        "password", "Enter the password you chose when you signed up. If you did not sign up, reset the password instead.");
+
     /// <summary>
     /// Confirms an address with the code of its verification link (a POST: a GET confirms nothing). The first proof
     /// goes through <see cref="AddressProof"/> (sessions ended, logins added before it removed). Confirming a verified
-    /// address again answers success and changes nothing. Errors: <c>auth.invalid_confirmation</c> for an unknown or
-    /// malformed account id, a wrong or expired code (the same answer).
+    /// address again answers success and changes nothing.
+    /// <para>
+    /// The link proves the mailbox, not who chose the account's password: someone who signs up with another person's
+    /// address (pre-hijacking) makes Roster send that person a verification link, and their click must not verify the
+    /// stranger's password. So a first confirmation keeps the password only when the confirmer is known to hold it:
+    /// <paramref name="signUpBrowser"/> (the browser that signed up: its cookie, <c>SignUpBrowser</c>), a
+    /// <paramref name="caller"/> signed in to the account in a live session, or <paramref name="password"/> matching it (the API, or the page opened in another browser). A wrong password counts
+    /// towards the lockout. Someone who never chose the password resets it instead, which proves the address too and
+    /// replaces the stranger's password.
+    /// </para>
+    /// Errors: <c>auth.invalid_confirmation</c> for an unknown or malformed account id, a wrong or expired code (the
+    /// same answer); <c>validation_failed</c> on <c>password</c> (<see cref="PasswordToConfirm"/>) when the password is
+    /// needed and missing, wrong, or the account is locked out.
     /// </summary>
-    public async Task<Result<ConfirmedEmail>> ConfirmEmailAsync(string? userId, string? code, string? clientAddress, CancellationToken cancellationToken)
+    public async Task<Result<ConfirmedEmail>> ConfirmEmailAsync(
+        string? userId, string? code, ClaimsPrincipal caller, bool signUpBrowser, string? password, string? clientAddress,
+        CancellationToken cancellationToken)
     {
         var user = Guid.TryParse(userId, out var id) ? await users.FindByIdAsync(id.ToString()) : null;
         var token = AccountEmails.Decode(code);
@@ -252,6 +271,12 @@ public sealed class AccountService(
             || !await users.VerifyUserTokenAsync(user, users.Options.Tokens.EmailConfirmationTokenProvider, UserManager<User>.ConfirmEmailTokenPurpose, token))
         {
             return InvalidConfirmation;
+        }
+
+        if (!user.EmailConfirmed && user.PasswordHash is not null && !signUpBrowser
+            && !await IsSignedInToAsync(caller, user, cancellationToken) && !await HoldsPasswordAsync(user, password))
+        {
+            return PasswordToConfirm;
         }
 
         // One transaction: the proof's ended sessions and tokens, and the verified address, are written together or not at all.
@@ -265,6 +290,29 @@ public sealed class AccountService(
         await transaction.CommitAsync(CancellationToken.None);
 
         return new ConfirmedEmail(user, firstProof);
+    }
+
+    // Signed in to the account in a session that is still live: its password (or a proof of the address) was shown then.
+    private async Task<bool> IsSignedInToAsync(ClaimsPrincipal caller, User user, CancellationToken cancellationToken) =>
+        caller.FindUserId() == user.Id && caller.FindSessionId() is { Length: > 0 } sessionId
+        && await sessions.IsLiveAsync(user.Id, sessionId, cancellationToken);
+
+    // The account's password, checked as a sign-in checks it (a locked-out account refuses every password; a wrong one
+    // counts towards the lockout), but not recorded as a sign-in: confirming signs nobody in by itself.
+    private async Task<bool> HoldsPasswordAsync(User user, string? password)
+    {
+        if (string.IsNullOrEmpty(password) || password.Length > AuthApi.SecretMaxLength || await users.IsLockedOutAsync(user))
+        {
+            return false;
+        }
+
+        if (await users.CheckPasswordAsync(user, password))
+        {
+            return true;
+        }
+
+        await users.AccessFailedAsync(user);
+        return false;
     }
 
     private async Task<Registration> AlreadyRegisteredAsync(string email, string? password)

@@ -27,7 +27,7 @@ namespace Roster.Features.Accounts;
 /// POST logout                (signed in)                          204
 /// POST forgot-password       { email }                           200 whether or not the address has an account
 /// POST reset-password        { email, resetCode, newPassword }   200; 400 auth.invalid_reset_code
-/// POST confirm-email         { userId, code }                    200; 400 auth.invalid_confirmation
+/// POST confirm-email         { userId, code, password }          200; 400 auth.invalid_confirmation, or validation_failed on password
 /// POST resend-confirmation   { email }                           200 whether or not the address has an account
 /// </code>
 /// </remarks>
@@ -163,7 +163,8 @@ public static class AuthApi
             return missing;
         }
 
-        var confirmed = await accounts.ConfirmEmailAsync(request.UserId, request.Code, ClientAddress(http), cancellationToken);
+        var confirmed = await accounts.ConfirmEmailAsync(
+            request.UserId, request.Code, http.User, signUpBrowser: false, request.Password, ClientAddress(http), cancellationToken);
         return confirmed.IsSuccess ? TypedResults.Ok() : confirmed.Error!.ToProblem();
     }
 
@@ -174,7 +175,6 @@ public static class AuthApi
         return sent.IsSuccess ? TypedResults.Ok() : sent.Error!.ToProblem();
     }
 
-    /// <summary>Ends the session the request's cookie or token belongs to.</summary>
     /// <summary>Ends the caller's session: every copy of its cookie, access token and refresh token is refused from now on.</summary>
     private static async Task EndSessionAsync(HttpContext http)
     {

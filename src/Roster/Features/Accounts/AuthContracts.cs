@@ -32,7 +32,12 @@ public sealed record ResetPasswordRequest(
     [property: StorableText(AuthApi.TokenMaxLength)] string? ResetCode,
     [property: StorableText(AuthApi.SecretMaxLength)] string? NewPassword) : IAccountRequest;
 
-/// <summary><c>POST /api/v1/auth/confirm-email</c>: the <c>userId</c> and <c>code</c> of the verification link.</summary>
+/// <summary>
+/// <c>POST /api/v1/auth/confirm-email</c>: the <c>userId</c> and <c>code</c> of the verification link, and the
+/// <c>password</c> chosen at registration (needed for an address's first confirmation unless the request is signed in
+/// to the account: the link proves the mailbox, the password that whoever confirms chose it).
+/// </summary>
 public sealed record ConfirmEmailRequest(
     [property: StorableText(AuthApi.TokenMaxLength)] string? UserId,
-    [property: StorableText(AuthApi.TokenMaxLength)] string? Code);
+    [property: StorableText(AuthApi.TokenMaxLength)] string? Code,
+    [property: StorableText(AuthApi.SecretMaxLength)] string? Password = null);

@@ -117,6 +117,7 @@ public static class RosterHost
         builder.Services.Configure<SecurityStampValidatorOptions>(stamps => stamps.ValidationInterval = TimeSpan.Zero);
         builder.Services.AddScoped<AccountEmails>();
         builder.Services.AddScoped<AccountService>();
+        builder.Services.AddSingleton<Roster.Pages.Account.SignUpBrowser>();
         builder.Services.AddScoped<AddressProof>();
         builder.Services.AddSingleton<PasswordWork>();
         builder.Services.AddScoped<SignInCompletion>();

@@ -1,7 +1,10 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Roster.Features.Accounts;
+using Roster.Infrastructure.Authorization;
+using Roster.Infrastructure.Text;
 
 namespace Roster.Pages.Account;
 
@@ -12,7 +15,8 @@ namespace Roster.Pages.Account;
 /// with, else their workspace (created on a first sign-in); an account that already belongs to workspaces shows them
 /// first (<c>/account/proven</c>).
 /// </summary>
-public sealed class ConfirmEmailModel(AccountService accounts, AddressProof proof, SignInManager<User> signInManager, SignInCompletion completion) : PageModel
+public sealed class ConfirmEmailModel(
+    AccountService accounts, AddressProof proof, SignInManager<User> signInManager, SignInCompletion completion, SignUpBrowser signUpBrowser) : PageModel
 {
     /// <summary>Shown once the address is verified.</summary>
     public const string VerifiedNotice = "Your email address is verified.";
@@ -27,6 +31,18 @@ public sealed class ConfirmEmailModel(AccountService accounts, AddressProof proo
     [BindProperty(SupportsGet = true)]
     public string? Invite { get; set; }
 
+    /// <summary>
+    /// The password chosen at sign-up, asked for when the link is opened in another browser than the one that signed up
+    /// (<see cref="AccountService.ConfirmEmailAsync"/>: the link proves the mailbox, the password who chose it).
+    /// </summary>
+    [BindProperty]
+    [DataType(DataType.Password)]
+    [StorableText(AuthApi.SecretMaxLength)]
+    public string? Password { get; set; }
+
+    /// <summary>True when the page asks for the password (another browser, no password or a wrong one given).</summary>
+    public bool NeedsPassword { get; private set; }
+
     public bool Confirmed { get; private set; }
 
     public bool Invalid { get; private set; }
@@ -34,11 +50,27 @@ public sealed class ConfirmEmailModel(AccountService accounts, AddressProof proo
     public void OnGet()
     {
         Response.Headers.CacheControl = "no-store";
+
+        // Another browser than the one that signed up asks for the password at once (a browser signed in to the account
+        // may still be let through without it by the POST).
+        NeedsPassword = !signUpBrowser.IsMarked(HttpContext, UserId) && User.FindUserId()?.ToString() != UserId;
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        var confirmed = await accounts.ConfirmEmailAsync(UserId, Code, HttpContext.Connection.RemoteIpAddress?.ToString(), cancellationToken);
+        var confirmed = await accounts.ConfirmEmailAsync(
+            UserId, Code, User, signUpBrowser.IsMarked(HttpContext, UserId), Password, HttpContext.Connection.RemoteIpAddress?.ToString(), cancellationToken);
+        if (confirmed.Error == AccountService.PasswordToConfirm)
+        {
+            NeedsPassword = true;
+            if (!string.IsNullOrEmpty(Password))
+            {
+                ModelState.AddModelError(nameof(Password), "That is not the password this account was created with.");
+            }
+
+            return Page();
+        }
+
         if (!confirmed.IsSuccess)
         {
             Invalid = true;

@@ -18,7 +18,7 @@ namespace Roster.Pages.Account;
 /// </summary>
 [EnableRateLimiting(RateLimits.Credentials)]
 [LimitedPerAccount]
-public sealed class SignupModel(AccountService accounts, SignInCompletion completion, InvitationService invitations)
+public sealed class SignupModel(AccountService accounts, SignInCompletion completion, InvitationService invitations, SignUpBrowser signUpBrowser)
     : SignInPageModel(invitations, completion), IAccountAttempt
 {
     [BindProperty]
@@ -67,6 +67,8 @@ public sealed class SignupModel(AccountService accounts, SignInCompletion comple
             return Page();
         }
 
+        // The verification link opened in this browser keeps the password just chosen; elsewhere it asks for it.
+        signUpBrowser.Mark(HttpContext, registered.Value.Created?.Id);
         Sent = true;
         return Page();
     }
