@@ -49,15 +49,22 @@ public sealed class SignInAuditTests(RosterApp app)
     }
 
     [Fact]
-    public async Task UnknownEmail_RecordsNothing()
+    public async Task UnknownEmail_IsRecordedAsAFailure_WithNoAccount_AndNeitherTheAddressNorThePassword()
     {
         var email = TestUsers.NewEmail();
-        using var refused = await app.CreateHttpClient().PostAsJsonAsync("/api/v1/auth/login", new { email, password = "whatever-password" }, Cancel);
+        const string password = "whatever-password-typed";
+        Task<int> Unknowns(Roster.Infrastructure.Data.RosterDbContext db) =>
+            db.AuditEntries.CountAsync(e => e.AccountId == null && e.Action == AuditActions.SignInFailed && e.Reason == "account.unknown", Cancel);
+        var before = await app.QueryAsync(Unknowns);
+
+        using var refused = await app.CreateHttpClient().PostAsJsonAsync("/api/v1/auth/login", new { email, password }, Cancel);
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
 
-        // Every sign-in event names an account; none was written without one.
-        var orphans = await app.QueryAsync(db => db.AuditEntries.CountAsync(e => e.AccountId == null && AuditActions.Account.Contains(e.Action), Cancel));
-        Assert.Equal(0, orphans);
+        // Every authentication decision is logged (ASVS V7.2.1), as one write, like a known account's failure.
+        Assert.True(await app.QueryAsync(Unknowns) > before);
+        var leaked = await app.QueryAsync(db => db.AuditEntries.CountAsync(
+            e => (e.Details != null && (e.Details.Contains(email) || e.Details.Contains(password))) || (e.TargetLabel != null && e.TargetLabel.Contains(email)), Cancel));
+        Assert.Equal(0, leaked);
     }
 
     [Fact]

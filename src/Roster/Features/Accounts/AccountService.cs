@@ -30,7 +30,8 @@ public sealed class AccountService(
     AccountEmails emails,
     AddressProof proof,
     PasswordWork passwordWork,
-    SessionService sessions)
+    SessionService sessions,
+    Roster.Features.Audit.AuditLog audit)
 {
     /// <summary>The one answer to every failed sign-in (wrong password, unknown account, locked out, disabled).</summary>
     public static readonly Error SignInFailed = new(
@@ -51,15 +52,23 @@ public sealed class AccountService(
     /// every failure, each costing one password check (<see cref="PasswordWork"/> for an unknown address; the sign-in
     /// manager for a locked-out account or one with no password). A wrong password counts towards the lockout (5 failures,
     /// 5 minutes); a disabled account with the right password fails like the rest, so it does not confirm a guessed
-    /// password. Every check of an existing account is in its sign-in activity (<see cref="RosterSignInManager"/>).
+    /// password. Every check of an existing account is in its sign-in activity (<see cref="RosterSignInManager"/>); a failure
+    /// for an unknown address is in the audit log with no account. <paramref name="clientAddress"/> is the client's IP address.
     /// The caller signs the account in with the scheme of its door.
     /// </summary>
-    public async Task<User?> CheckPasswordAsync(string email, string password)
+    public async Task<User?> CheckPasswordAsync(string email, string password, string? clientAddress)
     {
         var user = EmailAddresses.IsDeliverable(email) ? await users.FindByEmailAsync(email.Trim()) : null;
         if (user is null)
         {
             passwordWork.SpendCheck(users.PasswordHasher, password);
+
+            // Every authentication decision is logged (OWASP ASVS 4.0 V7.2.1), and a failure costs one write whether or
+            // not the account exists (a known account's is its lockout counter and activity entry, in one commit). Neither
+            // the address typed (it may be a mistyped password) nor the password is recorded.
+            await audit.WriteAsync(
+                new Actor(null, null, clientAddress), workspaceId: null, Roster.Features.Audit.AuditActions.SignInFailed, target: null,
+                CancellationToken.None, outcome: Roster.Features.Audit.AuditOutcome.Refused, reason: "account.unknown");
             return null;
         }
 

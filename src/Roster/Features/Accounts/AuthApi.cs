@@ -66,7 +66,7 @@ public static class AuthApi
     }
 
     private static async Task<Results<Ok<AccessTokenResponse>, EmptyHttpResult, ProblemHttpResult>> LoginAsync(
-        LoginRequest request, bool? useCookies, AccountService accounts, SignInManager<User> signInManager)
+        LoginRequest request, bool? useCookies, AccountService accounts, SignInManager<User> signInManager, HttpContext http)
     {
         if (Missing(("email", request.Email), ("password", request.Password)) is { } missing)
         {
@@ -78,7 +78,7 @@ public static class AuthApi
             return Error.Validation("email", EmailAddresses.Message).ToProblem();
         }
 
-        var user = await accounts.CheckPasswordAsync(request.Email!, request.Password!);
+        var user = await accounts.CheckPasswordAsync(request.Email!, request.Password!, ClientAddress(http));
         if (user is null)
         {
             // One answer for every failure: unknown account, wrong password, locked out, disabled.

@@ -39,7 +39,7 @@ public sealed class LoginModel(SignInManager<User> signInManager, AccountService
         }
 
         // The rules the API's login applies too (AccountService): the same answer and time for every failure.
-        var user = await accounts.CheckPasswordAsync(Email, Password);
+        var user = await accounts.CheckPasswordAsync(Email, Password, HttpContext.Connection.RemoteIpAddress?.ToString());
         if (user is null)
         {
             ModelState.AddModelError("", FailureMessage);
