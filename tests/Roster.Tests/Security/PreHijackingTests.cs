@@ -41,6 +41,8 @@ public sealed class PreHijackingTests(RosterApp app)
         var proven = await browser.GetStringAsync(reset.Headers.Location, Cancel);
         Assert.Contains(System.Net.WebUtility.HtmlEncode(workspace.Name), proven, StringComparison.Ordinal);
         Assert.Contains("Accomplice Admin", proven, StringComparison.Ordinal);
+        Assert.Contains("This account created 1 API key there that still work", proven, StringComparison.Ordinal);
+        Assert.Contains("invitation link", proven, StringComparison.Ordinal);
 
         using var strangersToken = await stranger.Client.GetAsync(new Uri("/api/v1/me", UriKind.Relative), Cancel);
         await strangersToken.AssertProblemAsync(HttpStatusCode.Unauthorized, "auth.required");
@@ -218,6 +220,12 @@ public sealed class PreHijackingTests(RosterApp app)
         var workspace = await stranger.Client.CreateWorkspaceAsync();
         var accomplice = await TestUsers.JoinAsync(app, stranger, workspace.Id, "Admin");
         await app.QueryAsync(db => db.Users.Where(u => u.Id == accomplice.Id).ExecuteUpdateAsync(set => set.SetProperty(u => u.Name, "Accomplice Admin"), Cancel));
+        await app.SetPlanAsync(workspace.Id, TestPlans.Enterprise);
+        using (var key = await stranger.Client.PostAsJsonAsync($"/api/v1/workspaces/{workspace.Id}/api-keys", new { name = "Strangers key" }, Cancel))
+        {
+            await key.EnsureSuccessAsync();
+        }
+
         await app.QueryAsync(async db =>
         {
             db.Set<IdentityUserLogin<Guid>>().Add(new IdentityUserLogin<Guid>

@@ -25,8 +25,12 @@ public enum ProofKind
     ExternalProvider,
 }
 
-/// <summary>A workspace the account belongs to when its address is proven, with the other Admins there.</summary>
-public sealed record ProvenWorkspace(Guid Id, string Name, string Permission, IReadOnlyList<string> OtherAdmins);
+/// <summary>
+/// A workspace the account belongs to when its address is proven, with the other Admins there, and what the account
+/// made there that still works: <paramref name="ApiKeys"/> (not revoked) and <paramref name="LiveLinks"/> (invitation
+/// links neither revoked, expired nor used up). Made before the proof, they may be a stranger's way back in.
+/// </summary>
+public sealed record ProvenWorkspace(Guid Id, string Name, string Permission, IReadOnlyList<string> OtherAdmins, int ApiKeys = 0, int LiveLinks = 0);
 
 /// <summary>
 /// What happens when an account's address is proven for the first time, the defence against account pre-hijacking
@@ -60,7 +64,8 @@ public sealed record ProvenWorkspace(Guid Id, string Name, string Permission, IR
 /// <see cref="WorkspacesAsync"/> (the workspaces the account belongs to and who else is Admin there) on the page
 /// after the proof (<c>/account/proven</c>), so they notice what they inherited.</para>
 /// </remarks>
-public sealed class AddressProof(RosterDbContext db, UserManager<User> users, AuditLog audit, SessionService sessions, PersonalAccessTokenService tokens)
+public sealed class AddressProof(
+    RosterDbContext db, UserManager<User> users, AuditLog audit, SessionService sessions, PersonalAccessTokenService tokens, TimeProvider time)
 {
     /// <summary>
     /// Stages the first-proof changes on the tracked <paramref name="user"/> and its login rows, and the audit entry, in
@@ -138,13 +143,25 @@ public sealed class AddressProof(RosterDbContext db, UserManager<User> users, Au
             where permission.Kind == PermissionKind.Admin
             join user in db.Users on membership.UserId equals user.Id
             select new { membership.WorkspaceId, user.Name, user.Email }).ToListAsync(cancellationToken);
+        var keys = await db.ApiKeys.AsNoTracking()
+            .Where(key => ids.Contains(key.WorkspaceId) && key.CreatedByUserId == userId && key.RevokedAt == null)
+            .GroupBy(key => key.WorkspaceId).Select(group => new { WorkspaceId = group.Key, Count = group.Count() })
+            .ToDictionaryAsync(group => group.WorkspaceId, group => group.Count, cancellationToken);
+        var now = time.GetUtcNow();
+        var links = await db.InvitationLinks.AsNoTracking()
+            .Where(link => ids.Contains(link.WorkspaceId) && link.CreatedByUserId == userId && link.RevokedAt == null
+                && link.ExpiresAt > now && (link.MaxUses == null || link.Uses < link.MaxUses))
+            .GroupBy(link => link.WorkspaceId).Select(group => new { WorkspaceId = group.Key, Count = group.Count() })
+            .ToDictionaryAsync(group => group.WorkspaceId, group => group.Count, cancellationToken);
         return mine
             .OrderBy(workspace => workspace.Name, StringComparer.CurrentCultureIgnoreCase)
             .Select(workspace => new ProvenWorkspace(
                 workspace.Id, workspace.Name, workspace.Permission,
                 admins.Where(admin => admin.WorkspaceId == workspace.Id)
                     .Select(admin => User.DisplayNameOf(admin.Name, admin.Email))
-                    .Order(StringComparer.CurrentCultureIgnoreCase).ToList()))
+                    .Order(StringComparer.CurrentCultureIgnoreCase).ToList(),
+                keys.GetValueOrDefault(workspace.Id),
+                links.GetValueOrDefault(workspace.Id)))
             .ToList();
     }
 
