@@ -151,6 +151,11 @@ public static class AuthApi
             return missing;
         }
 
+        if (!EmailAddresses.IsDeliverable(request.Email))
+        {
+            return Error.Validation("email", EmailAddresses.Message).ToProblem();
+        }
+
         var reset = await accounts.ResetPasswordAsync(request.Email, request.ResetCode, request.NewPassword, ClientAddress(http), cancellationToken);
         return reset.IsSuccess ? TypedResults.Ok() : reset.Error!.ToProblem();
     }

@@ -53,6 +53,10 @@ public static class RosterHost
         builder.Services.AddIdentityApiEndpoints<User>(options =>
             {
                 options.User.RequireUniqueEmail = true;
+
+                // The user name is the email, and the one address rule (EmailAddresses) decides which addresses enter;
+                // Identity's default character list would refuse some of those (o'brien@example.com) at creation.
+                options.User.AllowedUserNameCharacters = "";
                 options.Password.RequiredLength = 8;
                 options.Password.RequireDigit = false;
                 options.Password.RequireLowercase = false;
