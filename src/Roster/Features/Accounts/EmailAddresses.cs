@@ -17,7 +17,9 @@ namespace Roster.Features.Accounts;
 /// <item>the local part is a dot-atom (RFC 5321 section 4.1.2: no quoted string, which hosts "SHOULD avoid") and
 /// neither it nor the domain has an empty atom (<c>.name@</c>, <c>a..b@</c>, <c>@example.test..</c>), which the mail
 /// library refuses only while sending (issue 7: such an address was saved with its account and then answered 500);</item>
-/// <item>the domain has a dot (<c>a@b</c> names no deliverable host on the Internet).</item>
+/// <item>the domain is a host name with a dot (RFC 5321 section 4.1.2: letters, digits and inner hyphens, labels of at
+/// most 63 characters; no address literal such as <c>[127.0.0.1]</c>; <c>a@b</c> names no deliverable host on the
+/// Internet).</item>
 /// </list>
 /// Internationalised addresses (RFC 6531 local parts, Unicode domains) are refused: a Unicode domain is accepted in its
 /// ASCII form (<c>xn--bcher-kva.example</c>), so one mailbox has one spelling and therefore one account (a Unicode and
@@ -56,15 +58,16 @@ public static class EmailAddresses
 
         var local = text[..at];
         var domain = text[(at + 1)..];
-        if (!HasNoEmptyAtom(local) || !HasNoEmptyAtom(domain) || !domain.Contains('.', StringComparison.Ordinal))
+        if (!HasNoEmptyAtom(local) || !domain.Contains('.', StringComparison.Ordinal) || !domain.Split('.').All(IsHostLabel))
         {
             return null;
         }
 
+        // The parser shows a Punycode domain (xn--...) decoded; its ASCII form is what was typed and what is sent to.
         return MailboxAddress.TryParse(Strict, text, out var mailbox)
             && string.IsNullOrEmpty(mailbox.Name)
             && mailbox.Route.Count == 0
-            && string.Equals(mailbox.Address, text, StringComparison.Ordinal)
+            && string.Equals(mailbox.GetAddress(idnEncode: true), text, StringComparison.Ordinal)
             ? text
             : null;
     }
@@ -73,6 +76,13 @@ public static class EmailAddresses
     public static bool IsDeliverable(string? input) => Parse(input) is not null;
 
     private static bool HasNoEmptyAtom(string dotAtom) => dotAtom.Split('.').All(atom => atom.Length > 0);
+
+    // RFC 5321 section 4.1.2 Domain (sub-domain = Let-dig [Ldh-str]) and RFC 1035 section 2.3.4 (at most 63 octets): a
+    // host name, not an address literal ([127.0.0.1]) or another character the parser lets through.
+    private static bool IsHostLabel(string label) =>
+        label.Length is > 0 and <= 63
+        && label.All(c => char.IsAsciiLetterOrDigit(c) || c == '-')
+        && label[0] != '-' && label[^1] != '-';
 }
 
 /// <summary>
