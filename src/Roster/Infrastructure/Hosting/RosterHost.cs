@@ -271,6 +271,7 @@ public static class RosterHost
         app.UseMiddleware<ApiKeyScopeMiddleware>();
         app.UseMiddleware<AccessTokenScopeMiddleware>();
         app.UseAuthorization();
+        app.UseHostPrefixedAntiforgeryCookie();
         app.UseAntiforgery();
 
         // Health, OpenAPI and its reference.
