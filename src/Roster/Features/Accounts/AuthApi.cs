@@ -95,6 +95,7 @@ public static class AuthApi
         RefreshRequest request,
         SignInManager<User> signInManager,
         IOptionsMonitor<BearerTokenOptions> bearerOptions,
+        SessionService sessions,
         TimeProvider time)
     {
         if (Missing(("refreshToken", request.RefreshToken)) is { } missing)
@@ -120,6 +121,12 @@ public static class AuthApi
         {
             // The same session as the token it replaces, so ending the session ends this token too.
             identity.AddClaim(new Claim(session.Type, session.Value));
+        }
+
+        if (principal.FindSessionId() is { Length: > 0 } continued)
+        {
+            // The new refresh token lives a full lifetime from now, and so does its session (Session.ExpiresAt).
+            await sessions.ExtendAsync(user.Id, continued, SessionKind.Bearer, CancellationToken.None);
         }
 
         return TypedResults.SignIn(principal, authenticationScheme: IdentityConstants.BearerScheme);

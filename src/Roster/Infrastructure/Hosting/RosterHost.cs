@@ -112,6 +112,9 @@ public static class RosterHost
                 return Task.CompletedTask;
             };
             cookie.Events.OnValidatePrincipal = CookieSecurityStamp.ValidatePrincipalAsync;
+
+            // A cookie renewed by sliding expiration moves its server-side session's expiry on with it.
+            cookie.Events.OnCheckSlidingExpiration = SessionService.OnCheckSlidingExpirationAsync;
         });
         builder.Services.Configure<DataProtectionTokenProviderOptions>(tokens => tokens.TokenLifespan = TimeSpan.FromHours(2));
 
