@@ -54,7 +54,22 @@ public static class UserCommands
         return new Command("users", "The accounts of this installation.") { list, disable, enable, signIns };
     }
 
-    private static Argument<string> EmailArgument() => new("email") { Description = "The account's email address." };
+    /// <summary>
+    /// The account's address, checked by the one address rule (<see cref="EmailAddresses"/>) before anything is looked up:
+    /// an address no account can have is bad usage (exit code 2), not "no such account".
+    /// </summary>
+    private static Argument<string> EmailArgument()
+    {
+        var email = new Argument<string>("email") { Description = "The account's email address." };
+        email.Validators.Add(result =>
+        {
+            if (!EmailAddresses.IsDeliverable(result.GetValueOrDefault<string>()))
+            {
+                result.AddError(EmailAddresses.Message);
+            }
+        });
+        return email;
+    }
 
     private static Command StatusCommand(
         OperatorHost host,

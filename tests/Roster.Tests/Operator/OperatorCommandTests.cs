@@ -21,7 +21,9 @@ public sealed class OperatorCommandTests(RosterApp app)
             RosterCommand.RunAsync(app, "users"),
             RosterCommand.RunAsync(app, "plan", "set", "only-a-workspace"),
             RosterCommand.RunAsync(app, "workspaces", "list", "--no-such-option"),
-            RosterCommand.RunAsync(app, "users", "sign-ins", "someone@example.com", "--limit", "0"));
+            RosterCommand.RunAsync(app, "users", "sign-ins", "someone@example.com", "--limit", "0"),
+            RosterCommand.RunAsync(app, "users", "disable", "a..b@example.test"),
+            RosterCommand.RunAsync(app, "users", "sign-ins", "Bob <bob@example.test>"));
 
         var help = runs[0];
         Assert.True(help.ExitCode == 0, help.ToString());
@@ -45,6 +47,10 @@ public sealed class OperatorCommandTests(RosterApp app)
         Assert.Contains("<workspace> <plan>", runs[3].Error, StringComparison.Ordinal);
         Assert.Contains("--no-such-option", runs[4].Error, StringComparison.Ordinal);
         Assert.Contains("--limit must be between 1 and 1000", runs[5].Error, StringComparison.Ordinal);
+
+        // An address the one rule refuses (Features/Accounts/EmailAddresses) is bad usage, before anything is looked up.
+        Assert.Contains(Roster.Features.Accounts.EmailAddresses.Message, runs[6].Error, StringComparison.Ordinal);
+        Assert.Contains(Roster.Features.Accounts.EmailAddresses.Message, runs[7].Error, StringComparison.Ordinal);
     }
 
     [Fact]

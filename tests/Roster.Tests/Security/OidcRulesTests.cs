@@ -59,6 +59,32 @@ public sealed class OidcRulesTests(OidcApp app) : IClassFixture<OidcApp>
         Assert.Equal(0, await app.QueryAsync(db => db.Users.CountAsync(u => u.NormalizedEmail == normalized)));
     }
 
+    [Theory]
+    [InlineData("a..b@example.test")]
+    [InlineData(".name@example.test")]
+    [InlineData("name@example.test..")]
+    [InlineData("Bob <bob@example.test>")]
+    [InlineData("a@b")]
+    [InlineData("name@bücher.example")]
+    public async Task A_verified_provider_email_that_fails_the_address_rule_is_no_email_and_creates_no_account(string claimed)
+    {
+        app.Require();
+        using var browser = new OidcHttpBrowser(app);
+        var unique = claimed.Replace("@", $"-{Guid.NewGuid():N}@", StringComparison.Ordinal);
+        var account = ProviderAccount.New(emailVerified: true, email: unique);
+
+        var (url, status, body) = await browser.SignInAsync(OidcApp.AlphaKey, account);
+
+        // The unverified address's page: it is not used to sign in or up, and nothing is stored by it.
+        AssertToldToLinkFromSettings(url, status, body);
+        Assert.Contains("did not confirm that the email address it gave is yours", body, StringComparison.Ordinal);
+        Assert.Null(await browser.SignedInAsAsync());
+        var trimmed = unique.Trim();
+        var normalized = trimmed.ToUpperInvariant();
+        Assert.Equal(0, await app.QueryAsync(db => db.Users.CountAsync(u => u.Email == trimmed || u.NormalizedEmail == normalized || u.UserName == trimmed)));
+        Assert.Equal(0, await app.QueryAsync(db => db.ExternalLogins.CountAsync(l => l.Subject == account.Subject)));
+    }
+
     [Fact]
     public async Task Signing_in_again_opens_the_same_account_whatever_email_the_provider_now_gives()
     {

@@ -7,7 +7,9 @@ namespace Roster.Tests.Security;
 /// <summary>
 /// The session cookie (issue 7, item 4): <c>HttpOnly</c> and <c>SameSite=Lax</c> always; under HTTPS also <c>Secure</c>,
 /// <c>Path=/</c> and the <c>__Host-</c> prefix (RFC 6265bis), which plain http does not allow. HTTPS here is what a
-/// trusted proxy says in <c>X-Forwarded-Proto</c>, as behind a TLS-terminating load balancer.
+/// trusted proxy says in <c>X-Forwarded-Proto</c>, as behind a TLS-terminating load balancer. The antiforgery cookie
+/// likewise (<c>HostPrefixedAntiforgeryCookie</c>): <c>__Host-</c>, <c>Secure</c>, <c>Path=/</c> under HTTPS, its plain
+/// name over http, and a form posts with it either way.
 /// </summary>
 public sealed class SecureCookieTests
 {
@@ -80,7 +82,67 @@ public sealed class SecureCookieTests
         Assert.DoesNotContain("secure", attributes);
     }
 
-    private static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, bool https, string? cookie = null, object? json = null)
+    [Fact]
+    public async Task UnderHttps_TheAntiforgeryCookieIsHostPrefixedSecureHttpOnlyAndStrict_AndAFormPostsWithIt()
+    {
+        await using var app = await IsolatedApp.StartAsync(new Dictionary<string, string> { ["Roster:TrustedProxies:0"] = "127.0.0.1" }, kestrel: true);
+        app.ClientOptions.HandleCookies = false; // each request carries exactly the cookie the test gives it
+        app.ClientOptions.AllowAutoRedirect = false;
+        using var client = app.CreateClient();
+
+        using var form = await SendAsync(client, HttpMethod.Get, "/forgot-password", https: true);
+        Assert.Equal(HttpStatusCode.OK, form.StatusCode);
+        var setCookie = Assert.Single(form.Headers.GetValues("Set-Cookie"), header => header.Contains(".Roster.Antiforgery=", StringComparison.Ordinal));
+        Assert.StartsWith("__Host-.Roster.Antiforgery=", setCookie, StringComparison.Ordinal);
+        var attributes = setCookie.Split(';').Skip(1).Select(attribute => attribute.Trim().ToLowerInvariant()).ToList();
+        Assert.Contains("secure", attributes);
+        Assert.Contains("httponly", attributes);
+        Assert.Contains("path=/", attributes);
+        Assert.Contains(attributes, attribute => attribute is "samesite=strict" or "samesite=lax");
+        Assert.DoesNotContain(attributes, attribute => attribute.StartsWith("domain=", StringComparison.Ordinal));
+
+        var cookie = setCookie.Split(';')[0];
+        var fields = TestUsers.HiddenFields(await form.Content.ReadAsStringAsync(Cancel));
+        fields["Email"] = TestUsers.NewEmail();
+        using (var posted = await SendAsync(client, HttpMethod.Post, "/forgot-password", https: true, cookie: cookie, form: fields))
+        {
+            Assert.True((int)posted.StatusCode < 400, posted.StatusCode.ToString());
+        }
+
+        // The same token under the plain name (a cookie a sibling subdomain or a plain-http page could plant) is not read.
+        using (var planted = await SendAsync(client, HttpMethod.Post, "/forgot-password", https: true, cookie: cookie["__Host-".Length..], form: fields))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, planted.StatusCode);
+        }
+
+        // Without any cookie the form is refused too: the check itself still runs.
+        using var missing = await SendAsync(client, HttpMethod.Post, "/forgot-password", https: true, form: fields);
+        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+    }
+
+    [Fact]
+    public async Task UnderPlainHttp_TheAntiforgeryCookieKeepsItsPlainName_AndAFormPostsWithIt()
+    {
+        await using var app = await IsolatedApp.StartAsync(new Dictionary<string, string>(), kestrel: true);
+        app.ClientOptions.HandleCookies = false;
+        app.ClientOptions.AllowAutoRedirect = false;
+        using var client = app.CreateClient();
+
+        using var form = await SendAsync(client, HttpMethod.Get, "/forgot-password", https: false);
+        var setCookie = Assert.Single(form.Headers.GetValues("Set-Cookie"), header => header.Contains(".Roster.Antiforgery=", StringComparison.Ordinal));
+        Assert.StartsWith(".Roster.Antiforgery=", setCookie, StringComparison.Ordinal);
+        var attributes = setCookie.Split(';').Skip(1).Select(attribute => attribute.Trim().ToLowerInvariant()).ToList();
+        Assert.Contains("httponly", attributes);
+        Assert.DoesNotContain("secure", attributes);
+
+        var fields = TestUsers.HiddenFields(await form.Content.ReadAsStringAsync(Cancel));
+        fields["Email"] = TestUsers.NewEmail();
+        using var posted = await SendAsync(client, HttpMethod.Post, "/forgot-password", https: false, cookie: setCookie.Split(';')[0], form: fields);
+        Assert.True((int)posted.StatusCode < 400, posted.StatusCode.ToString());
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(
+        HttpClient client, HttpMethod method, string path, bool https, string? cookie = null, object? json = null, Dictionary<string, string>? form = null)
     {
         using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
         if (https)
@@ -97,6 +159,11 @@ public sealed class SecureCookieTests
         if (json is not null)
         {
             request.Content = JsonContent.Create(json);
+        }
+
+        if (form is not null)
+        {
+            request.Content = new FormUrlEncodedContent(form);
         }
 
         return await client.SendAsync(request, Cancel);

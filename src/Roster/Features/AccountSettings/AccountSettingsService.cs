@@ -54,10 +54,10 @@ public sealed class AccountSettingsService(RosterDbContext db, UserManager<User>
     /// </summary>
     public async Task<Result<PendingEmailChange>> RequestEmailChangeAsync(User user, string? newEmail, string? currentPassword, CancellationToken cancellationToken)
     {
-        var email = EmailAddresses.Normalize(newEmail);
+        var email = EmailAddresses.Parse(newEmail);
         if (email is null)
         {
-            return Error.Validation("newEmail", "Enter an email address such as name@example.com.");
+            return Error.Validation("newEmail", EmailAddresses.Message);
         }
 
         if (string.Equals(users.NormalizeEmail(email), user.NormalizedEmail, StringComparison.Ordinal))

@@ -95,6 +95,7 @@ public static class AuthApi
         RefreshRequest request,
         SignInManager<User> signInManager,
         IOptionsMonitor<BearerTokenOptions> bearerOptions,
+        SessionService sessions,
         TimeProvider time)
     {
         if (Missing(("refreshToken", request.RefreshToken)) is { } missing)
@@ -120,6 +121,12 @@ public static class AuthApi
         {
             // The same session as the token it replaces, so ending the session ends this token too.
             identity.AddClaim(new Claim(session.Type, session.Value));
+        }
+
+        if (principal.FindSessionId() is { Length: > 0 } continued)
+        {
+            // The new refresh token lives a full lifetime from now, and so does its session (Session.ExpiresAt).
+            await sessions.ExtendAsync(user.Id, continued, SessionKind.Bearer, CancellationToken.None);
         }
 
         return TypedResults.SignIn(principal, authenticationScheme: IdentityConstants.BearerScheme);
@@ -149,6 +156,11 @@ public static class AuthApi
         if (Missing(("email", request.Email), ("resetCode", request.ResetCode), ("newPassword", request.NewPassword)) is { } missing)
         {
             return missing;
+        }
+
+        if (!EmailAddresses.IsDeliverable(request.Email))
+        {
+            return Error.Validation("email", EmailAddresses.Message).ToProblem();
         }
 
         var reset = await accounts.ResetPasswordAsync(request.Email, request.ResetCode, request.NewPassword, ClientAddress(http), cancellationToken);

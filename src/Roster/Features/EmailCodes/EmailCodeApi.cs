@@ -56,10 +56,10 @@ public static class EmailCodeApi
         EmailCodeRequest request, EmailCodeService codes, EmailCodeSendLimiter sendLimiter, ILookupNormalizer normalizer,
         HttpContext http, CancellationToken cancellationToken)
     {
-        var email = codes.ParseAddress(request.Email);
+        var email = EmailAddresses.Parse(request.Email);
         if (email is null)
         {
-            return Error.Validation("email", EmailAddressRule.Message).ToProblem();
+            return Error.Validation("email", EmailAddresses.Message).ToProblem();
         }
 
         using var lease = sendLimiter.Acquire(normalizer, email);

@@ -52,7 +52,6 @@ public sealed partial class EmailCodeService(
     PublicUrls urls,
     AuditLog audit,
     TimeProvider time,
-    IOptions<IdentityOptions> identityOptions,
     AddressProof proof,
     ILogger<EmailCodeService> logger)
 {
@@ -72,19 +71,7 @@ public sealed partial class EmailCodeService(
     public const string Subject = "Your Roster sign-in code";
 
     /// <summary>
-    /// The address trimmed when mail can be sent to it (<see cref="EmailAddressRule"/>) and an account can be named by it
-    /// (Identity's allowed user-name characters: the user name is the email); null otherwise. The same answer whether or
-    /// not an account has the address.
-    /// </summary>
-    public string? ParseAddress(string? input)
-    {
-        var email = EmailAddressRule.Parse(input);
-        var allowed = identityOptions.Value.User.AllowedUserNameCharacters;
-        return email is not null && (string.IsNullOrEmpty(allowed) || email.All(allowed.Contains)) ? email : null;
-    }
-
-    /// <summary>
-    /// Creates a request for <paramref name="email"/> (already valid: <see cref="ParseAddress"/>) and queues its
+    /// Creates a request for <paramref name="email"/> (already valid: <see cref="EmailAddresses.Parse"/>) and queues its
     /// email. <paramref name="invitation"/> and <paramref name="returnUrl"/> ride in the emailed link, so a sign-in
     /// from the link joins the same invitation.
     /// </summary>

@@ -13,10 +13,14 @@ namespace Roster.Features.ExternalLogins;
 /// <param name="ProviderKey">The configuration key of the provider that was challenged.</param>
 /// <param name="Issuer">The validated id token's <c>iss</c>.</param>
 /// <param name="Subject">The id token's <c>sub</c>.</param>
-/// <param name="Email">The <c>email</c> claim, trimmed, or null.</param>
-/// <param name="EmailVerified">Whether the provider asserted <c>email_verified</c> true.</param>
+/// <param name="Email">
+/// The <c>email</c> claim, trimmed, when it passes the address rule (<see cref="EmailAddresses"/>); null when the claim is
+/// absent or refused: a provider's address is checked at this edge like a typed one, and one it cannot pass is no address.
+/// </param>
+/// <param name="EmailVerified">Whether the provider asserted <c>email_verified</c> true for <paramref name="Email"/> (false when it is null).</param>
 /// <param name="Name">The <c>name</c> claim, or null.</param>
-public sealed record ExternalIdentity(string ProviderKey, string Issuer, string Subject, string? Email, bool EmailVerified, string? Name)
+/// <param name="EmailRefused">The provider gave an <c>email</c> claim that the address rule refused.</param>
+public sealed record ExternalIdentity(string ProviderKey, string Issuer, string Subject, string? Email, bool EmailVerified, string? Name, bool EmailRefused = false)
 {
     /// <summary>
     /// The identity in an external sign-in's ticket, or null when the ticket lacks the provider, the issuer or the subject,
@@ -34,9 +38,11 @@ public sealed record ExternalIdentity(string ProviderKey, string Issuer, string 
             return null;
         }
 
-        var email = principal.FindFirst(ExternalClaims.Email)?.Value.Trim();
-        var verified = bool.TryParse(principal.FindFirst(ExternalClaims.EmailVerified)?.Value, out var value) && value;
-        return new ExternalIdentity(provider, issuer, subject, string.IsNullOrEmpty(email) ? null : email, verified, principal.FindFirst(ExternalClaims.Name)?.Value);
+        var claimed = principal.FindFirst(ExternalClaims.Email)?.Value;
+        var email = EmailAddresses.Parse(claimed);
+        var refused = email is null && !string.IsNullOrWhiteSpace(claimed);
+        var verified = email is not null && bool.TryParse(principal.FindFirst(ExternalClaims.EmailVerified)?.Value, out var value) && value;
+        return new ExternalIdentity(provider, issuer, subject, email, verified, principal.FindFirst(ExternalClaims.Name)?.Value, refused);
     }
 }
 
@@ -166,7 +172,9 @@ public sealed class ExternalLoginService(RosterDbContext db, UserManager<User> u
 
         if (identity.Email is null)
         {
-            return new ExternalSignIn(ExternalSignInOutcome.NoEmail, null);
+            // An address the rule refuses is no address: nothing is looked up, created or linked by it, and the person
+            // is told what an unverified one gets (it cannot be used to sign in or up; link the provider from settings).
+            return new ExternalSignIn(identity.EmailRefused ? ExternalSignInOutcome.UnverifiedEmail : ExternalSignInOutcome.NoEmail, null);
         }
 
         // An address the provider does not vouch for is nobody's proof: it neither opens nor creates an account, and the

@@ -55,8 +55,9 @@ public sealed class Session
     {
     }
 
-    public Session(Guid userId, string secretHash, SessionKind kind, string device, string? address, DateTimeOffset createdAt)
+    public Session(Guid userId, string secretHash, SessionKind kind, string device, string? address, DateTimeOffset createdAt, DateTimeOffset expiresAt)
     {
+        ExpiresAt = expiresAt;
         Id = Guid.CreateVersion7(createdAt);
         UserId = userId;
         SecretHash = secretHash;
@@ -87,6 +88,13 @@ public sealed class Session
 
     /// <summary>When a request last used the session, UTC, to the minute (written at most once a minute).</summary>
     public DateTimeOffset LastSeenAt { get; private set; }
+
+    /// <summary>
+    /// When the session stops being live by itself, UTC: the expiry of its cookie (the cookie's lifetime from sign-in,
+    /// moved on when the cookie is renewed by sliding expiration) or of its latest refresh token (moved on by each
+    /// refresh). Past it, no cookie or token of the session can be valid, so the session is neither listed nor accepted.
+    /// </summary>
+    public DateTimeOffset ExpiresAt { get; private set; }
 
     /// <summary>When the session ended; null while it is live.</summary>
     public DateTimeOffset? EndedAt { get; private set; }

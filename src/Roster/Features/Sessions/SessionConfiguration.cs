@@ -19,6 +19,7 @@ internal sealed class SessionConfiguration : IEntityTypeConfiguration<Session>
 
         // "This user's live sessions": the list, sign out of all devices, and ending the others.
         builder.HasIndex(s => new { s.UserId, s.EndedAt });
+        builder.Property(s => s.ExpiresAt).IsRequired();
         builder.HasOne<User>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
     }
 }

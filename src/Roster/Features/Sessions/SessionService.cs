@@ -1,4 +1,9 @@
+using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Roster.Infrastructure.Authorization;
 using Roster.Infrastructure.Data;
 using Roster.Infrastructure.Errors;
 using Roster.Infrastructure.Security;
@@ -25,8 +30,20 @@ public static class SessionErrors
 /// it is only ever compared through its SHA-256 (<see cref="SecretToken.Hash"/>), in the database's index. The public id
 /// (<see cref="Session.Id"/>) is what lists and the API show. Ending is a conditional update (live rows only), so two
 /// requests ending one session both succeed and the first reason stays.
+/// <para>
+/// A session expires by itself (<see cref="Session.ExpiresAt"/>) when the last cookie or refresh token it issued does:
+/// a cookie session lives the application cookie's <c>ExpireTimeSpan</c> from sign-in and is moved on when sliding
+/// expiration renews the cookie (<see cref="OnCheckSlidingExpirationAsync"/>); a bearer session lives the refresh token's
+/// lifetime (<c>BearerTokenOptions.RefreshTokenExpiration</c>) and is moved on by each refresh (<see cref="ExtendAsync"/>).
+/// An expired session is not live anywhere liveness is read: <see cref="IsLiveAsync"/>, the list, and the per-request
+/// query in <c>WorkspaceAccess</c>. Times come from <see cref="TimeProvider"/>.
+/// </para>
 /// </remarks>
-public sealed class SessionService(RosterDbContext db, TimeProvider time)
+public sealed class SessionService(
+    RosterDbContext db,
+    TimeProvider time,
+    IOptionsMonitor<CookieAuthenticationOptions> cookieOptions,
+    IOptionsMonitor<BearerTokenOptions> bearerOptions)
 {
     /// <summary>How stale "last seen" may get before a request writes it again (at most one write a minute per session).</summary>
     public static readonly TimeSpan LastSeenPrecision = TimeSpan.FromMinutes(1);
@@ -38,7 +55,8 @@ public sealed class SessionService(RosterDbContext db, TimeProvider time)
     public async Task<string> StartAsync(Guid userId, SessionKind kind, string? userAgent, string? address, CancellationToken cancellationToken)
     {
         var secret = SecretToken.Create();
-        var session = new Session(userId, SecretToken.Hash(secret), kind, DeviceDescription.Describe(userAgent), address, time.GetUtcNowForStorage());
+        var now = time.GetUtcNowForStorage();
+        var session = new Session(userId, SecretToken.Hash(secret), kind, DeviceDescription.Describe(userAgent), address, now, now + Lifetime(kind));
         db.Sessions.Add(session);
         try
         {
@@ -53,11 +71,52 @@ public sealed class SessionService(RosterDbContext db, TimeProvider time)
         return secret;
     }
 
-    /// <summary>Whether the secret session id names a live session of this user.</summary>
+    /// <summary>Whether the secret session id names a live session of this user: not ended and not expired.</summary>
     public Task<bool> IsLiveAsync(Guid userId, string sessionId, CancellationToken cancellationToken)
     {
         var hash = SecretToken.Hash(sessionId);
-        return db.Sessions.AnyAsync(s => s.SecretHash == hash && s.UserId == userId && s.EndedAt == null, cancellationToken);
+        var now = time.GetUtcNowForStorage();
+        return db.Sessions.AnyAsync(s => s.SecretHash == hash && s.UserId == userId && s.EndedAt == null && s.ExpiresAt > now, cancellationToken);
+    }
+
+    /// <summary>
+    /// How long a session of this kind lives from its sign-in or its last renewal: the application cookie's
+    /// <c>ExpireTimeSpan</c> (Identity's default: 14 days), or the bearer refresh token's <c>RefreshTokenExpiration</c>
+    /// (default 14 days), as configured.
+    /// </summary>
+    public TimeSpan Lifetime(SessionKind kind) => kind == SessionKind.Bearer
+        ? bearerOptions.Get(IdentityConstants.BearerScheme).RefreshTokenExpiration
+        : cookieOptions.Get(IdentityConstants.ApplicationScheme).ExpireTimeSpan;
+
+    /// <summary>
+    /// Moves the expiry of the user's live session with this secret id to a full <see cref="Lifetime"/> from now: a
+    /// refresh issued a new refresh token, or sliding expiration renewed the cookie. A conditional update that writes only
+    /// when the stored expiry is more than <see cref="LastSeenPrecision"/> older than the new one, so concurrent
+    /// renewals write once and at most once a minute. An ended or expired session is not revived.
+    /// </summary>
+    public Task ExtendAsync(Guid userId, string sessionId, SessionKind kind, CancellationToken cancellationToken)
+    {
+        var hash = SecretToken.Hash(sessionId);
+        var now = time.GetUtcNowForStorage();
+        var expiresAt = now + Lifetime(kind);
+        var stale = expiresAt - LastSeenPrecision;
+        return db.Sessions
+            .Where(s => s.SecretHash == hash && s.UserId == userId && s.Kind == kind && s.EndedAt == null && s.ExpiresAt > now && s.ExpiresAt <= stale)
+            .ExecuteUpdateAsync(setters => setters.SetProperty(s => s.ExpiresAt, expiresAt), cancellationToken);
+    }
+
+    /// <summary>
+    /// The application cookie's <c>OnCheckSlidingExpiration</c> event: when the handler is about to renew the cookie
+    /// (more than half its lifetime has passed), the session's expiry moves on with it (<see cref="ExtendAsync"/>).
+    /// </summary>
+    public static async Task OnCheckSlidingExpirationAsync(CookieSlidingExpirationContext context)
+    {
+        if (context.ShouldRenew && context.Principal is { } principal
+            && principal.FindUserId() is { } userId && principal.FindSessionId() is { Length: > 0 } sessionId)
+        {
+            await context.HttpContext.RequestServices.GetRequiredService<SessionService>()
+                .ExtendAsync(userId, sessionId, SessionKind.Cookie, context.HttpContext.RequestAborted);
+        }
     }
 
     /// <summary>
@@ -74,10 +133,13 @@ public sealed class SessionService(RosterDbContext db, TimeProvider time)
     /// Ends one of the user's live sessions by its public id (the sessions list's <c>End</c>, <c>DELETE /api/v1/me/sessions/{id}</c>).
     /// Errors: 404 <c>not_found</c> when no live session with that id is theirs (another person's, ended, or none).
     /// </summary>
-    public async Task<Result<bool>> RevokeAsync(Guid userId, Guid id, CancellationToken cancellationToken) =>
-        await EndWhereAsync(db.Sessions.Where(s => s.Id == id && s.UserId == userId), SessionEndReason.Revoked, cancellationToken) > 0
+    public async Task<Result<bool>> RevokeAsync(Guid userId, Guid id, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNowForStorage();
+        return await EndWhereAsync(db.Sessions.Where(s => s.Id == id && s.UserId == userId && s.ExpiresAt > now), SessionEndReason.Revoked, cancellationToken) > 0
             ? true
             : SessionErrors.NotFound;
+    }
 
     /// <summary>
     /// Ends every live session of the user but the one with <paramref name="exceptSessionId"/> (the secret id; null ends
@@ -95,12 +157,13 @@ public sealed class SessionService(RosterDbContext db, TimeProvider time)
         return EndWhereAsync(sessions, reason, cancellationToken);
     }
 
-    /// <summary>The user's live sessions, the current one (by its secret id) first, then the most recently seen.</summary>
+    /// <summary>The user's live (not ended, not expired) sessions, the current one (by its secret id) first, then the most recently seen.</summary>
     public async Task<IReadOnlyList<SessionView>> ListAsync(Guid userId, string? currentSessionId, CancellationToken cancellationToken)
     {
         var current = currentSessionId is null ? null : SecretToken.Hash(currentSessionId);
+        var now = time.GetUtcNowForStorage();
         var rows = await db.Sessions.AsNoTracking()
-            .Where(s => s.UserId == userId && s.EndedAt == null)
+            .Where(s => s.UserId == userId && s.EndedAt == null && s.ExpiresAt > now)
             .Select(s => new { s.Id, s.Kind, s.Device, s.Address, s.CreatedAt, s.LastSeenAt, Current = s.SecretHash == current })
             .ToListAsync(cancellationToken);
         return rows
@@ -117,7 +180,7 @@ public sealed class SessionService(RosterDbContext db, TimeProvider time)
     {
         var now = time.GetUtcNowForStorage();
         var stale = now - LastSeenPrecision;
-        return db.Sessions.Where(s => s.Id == id && s.EndedAt == null && s.LastSeenAt <= stale)
+        return db.Sessions.Where(s => s.Id == id && s.EndedAt == null && s.ExpiresAt > now && s.LastSeenAt <= stale)
             .ExecuteUpdateAsync(setters => setters.SetProperty(s => s.LastSeenAt, now), cancellationToken);
     }
 

@@ -17,7 +17,7 @@ public sealed record MemberAccess(Guid WorkspaceId, Guid UserId, PermissionSnaps
 /// removed or demoted member loses access on their next request, on every instance, and a reset password or an ended
 /// session ends cookie and bearer sessions on theirs.
 /// </summary>
-public sealed class WorkspaceAccess(RosterDbContext db, SessionService sessions)
+public sealed class WorkspaceAccess(RosterDbContext db, SessionService sessions, TimeProvider time)
 {
     private readonly Dictionary<(Guid? WorkspaceId, Guid UserId), CallerRow?> cache = [];
 
@@ -83,12 +83,12 @@ public sealed class WorkspaceAccess(RosterDbContext db, SessionService sessions)
         CallerRow? row;
         if (workspaceId is not { } id)
         {
-            var stamp = await Stamp.For(db)(db, userId, sessionHash, cancellationToken);
+            var stamp = await Stamp.For(db)(db, userId, sessionHash, time.GetUtcNowForStorage(), cancellationToken);
             row = stamp is null ? null : new CallerRow(stamp.SecurityStamp, null, sessionHash, stamp.SessionId, stamp.SessionLastSeenAt);
         }
         else
         {
-            var found = await StampAndMembership.For(db)(db, userId, id, sessionHash, cancellationToken);
+            var found = await StampAndMembership.For(db)(db, userId, id, sessionHash, time.GetUtcNowForStorage(), cancellationToken);
             row = found is null
                 ? null
                 : new CallerRow(
@@ -113,13 +113,13 @@ public sealed class WorkspaceAccess(RosterDbContext db, SessionService sessions)
     /// <summary>
     /// The user's security stamp and their live session with that secret hash (null when there is no such user; the
     /// stamp is null when the account is disabled: then no stamp is current; the session's columns are null when it is
-    /// not live or not theirs).
+    /// not live (ended, or expired at <c>now</c>) or not theirs).
     /// </summary>
-    private static readonly CompiledQuery<Func<RosterDbContext, Guid, string?, CancellationToken, Task<StampRow?>>> Stamp = new(() =>
-        EF.CompileAsyncQuery((RosterDbContext db, Guid userId, string? sessionHash, CancellationToken cancellationToken) =>
+    private static readonly CompiledQuery<Func<RosterDbContext, Guid, string?, DateTimeOffset, CancellationToken, Task<StampRow?>>> Stamp = new(() =>
+        EF.CompileAsyncQuery((RosterDbContext db, Guid userId, string? sessionHash, DateTimeOffset now, CancellationToken cancellationToken) =>
             (from user in db.Users
              where user.Id == userId
-             join live in db.Sessions.Where(s => s.SecretHash == sessionHash && s.EndedAt == null) on user.Id equals live.UserId into lives
+             join live in db.Sessions.Where(s => s.SecretHash == sessionHash && s.EndedAt == null && s.ExpiresAt > now) on user.Id equals live.UserId into lives
              from live in lives.DefaultIfEmpty()
              select new StampRow(user.DisabledAt == null ? user.SecurityStamp : null, (Guid?)live!.Id, (DateTimeOffset?)live.LastSeenAt))
             .SingleOrDefault()));
@@ -130,11 +130,11 @@ public sealed class WorkspaceAccess(RosterDbContext db, SessionService sessions)
     /// such user; the permission's columns are null when they are not a member; the session's when it is not live; the
     /// stamp is null when the account is disabled).
     /// </summary>
-    private static readonly CompiledQuery<Func<RosterDbContext, Guid, Guid, string?, CancellationToken, Task<StampAndMembershipRow?>>> StampAndMembership = new(() =>
-        EF.CompileAsyncQuery((RosterDbContext db, Guid userId, Guid workspaceId, string? sessionHash, CancellationToken cancellationToken) =>
+    private static readonly CompiledQuery<Func<RosterDbContext, Guid, Guid, string?, DateTimeOffset, CancellationToken, Task<StampAndMembershipRow?>>> StampAndMembership = new(() =>
+        EF.CompileAsyncQuery((RosterDbContext db, Guid userId, Guid workspaceId, string? sessionHash, DateTimeOffset now, CancellationToken cancellationToken) =>
             (from user in db.Users
              where user.Id == userId
-             join live in db.Sessions.Where(s => s.SecretHash == sessionHash && s.EndedAt == null) on user.Id equals live.UserId into lives
+             join live in db.Sessions.Where(s => s.SecretHash == sessionHash && s.EndedAt == null && s.ExpiresAt > now) on user.Id equals live.UserId into lives
              from live in lives.DefaultIfEmpty()
              join held in db.Memberships.Where(m => m.WorkspaceId == workspaceId)
                      .Join(db.Permissions, m => m.PermissionId, p => p.Id, (m, p) => new { m.UserId, p.Id, p.Name, p.Kind, p.Grants })

@@ -53,6 +53,10 @@ public static class RosterHost
         builder.Services.AddIdentityApiEndpoints<User>(options =>
             {
                 options.User.RequireUniqueEmail = true;
+
+                // The user name is the email, and the one address rule (EmailAddresses) decides which addresses enter;
+                // Identity's default character list would refuse some of those (o'brien@example.com) at creation.
+                options.User.AllowedUserNameCharacters = "";
                 options.Password.RequiredLength = 8;
                 options.Password.RequireDigit = false;
                 options.Password.RequireLowercase = false;
@@ -108,6 +112,9 @@ public static class RosterHost
                 return Task.CompletedTask;
             };
             cookie.Events.OnValidatePrincipal = CookieSecurityStamp.ValidatePrincipalAsync;
+
+            // A cookie renewed by sliding expiration moves its server-side session's expiry on with it.
+            cookie.Events.OnCheckSlidingExpiration = SessionService.OnCheckSlidingExpirationAsync;
         });
         builder.Services.Configure<DataProtectionTokenProviderOptions>(tokens => tokens.TokenLifespan = TimeSpan.FromHours(2));
 
@@ -268,6 +275,7 @@ public static class RosterHost
         app.UseMiddleware<ApiKeyScopeMiddleware>();
         app.UseMiddleware<AccessTokenScopeMiddleware>();
         app.UseAuthorization();
+        app.UseHostPrefixedAntiforgeryCookie();
         app.UseAntiforgery();
 
         // Health, OpenAPI and its reference.

@@ -26,10 +26,10 @@ public sealed class EmailSignInModel(
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         await LoadInvitationAsync(cancellationToken);
-        var email = codes.ParseAddress(Email);
+        var email = EmailAddresses.Parse(Email);
         if (email is null)
         {
-            ModelState.AddModelError(nameof(Email), string.IsNullOrWhiteSpace(Email) ? "Enter your email." : EmailAddressRule.Message);
+            ModelState.AddModelError(nameof(Email), string.IsNullOrWhiteSpace(Email) ? "Enter your email." : EmailAddresses.Message);
             return Page();
         }
 
