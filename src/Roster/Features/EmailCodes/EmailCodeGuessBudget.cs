@@ -93,6 +93,7 @@ public sealed partial class EmailCodeGuessBudget(RosterDbContext db, IOptions<Em
     /// <summary>
     /// Keeps a granted guess as a wrong code (its row stays for <see cref="Window"/>); when it was the budget's last,
     /// says so in the log at warning level, with the address and until when its codes are refused (never the code).
+    /// Guesses that counted the same last place concurrently may each say it: a warning more, never a guess more.
     /// </summary>
     public async Task RecordFailureAsync(EmailCodeGuessReservation reservation, string normalizedEmail, DateTimeOffset now, CancellationToken cancellationToken)
     {

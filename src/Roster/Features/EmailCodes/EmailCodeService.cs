@@ -48,7 +48,8 @@ public sealed record EmailCodeVerification(Result<EmailCodeSignIn> Result, TimeS
 /// codes, about 1 in 42,000 a day and 1 in 115 a year. So wrong codes are also limited per address, whoever sends
 /// them: <see cref="EmailCodeOptions.FailuresPerAddressPerDay"/> (default 20) in any 24 hours
 /// (<see cref="EmailCodeGuessBudget"/>), about 1 in 5,000,000 a day and 1 in 13,700 a year. Past it, every code for the
-/// address is refused (<see cref="EmailCodeErrors.TooManyGuesses"/>), with or without an account; the link is not.</item>
+/// address is refused (<see cref="EmailCodeErrors.TooManyGuesses"/>), with or without an account; the emailed link
+/// is not counted and still signs in.</item>
 /// <item>The link (256 bits) works on any browser, but only by POST, so a mail scanner that follows it consumes nothing.</item>
 /// <item>Asking does the same work whatever the address: no account is read, a row is written and one email is queued
 /// (<see cref="OutgoingEmail"/>, so no SMTP time shows). Whether the address has an account is decided only once its
