@@ -5,8 +5,8 @@ using Microsoft.Playwright;
 using Roster.Features.EmailCodes;
 using Roster.Tests.Browser;
 using Roster.Tests.Infrastructure;
-using BrowserPages = Roster.Tests.Browser.Pages;
 using static Microsoft.Playwright.Assertions;
+using BrowserPages = Roster.Tests.Browser.Pages;
 
 namespace Roster.Tests.EmailCodes;
 
