@@ -28,14 +28,20 @@ public sealed record EmailCodeVerifyRequest(string? Email, string? Code, string?
 /// <item><term>POST /email-code/verify</term><description><c>{ email, code }</c>, optionally <c>challenge</c> → 200 with bearer tokens as
 /// <c>/login</c> answers them; 401 <c>email_code.invalid</c> for every failure (wrong code, expired, used, five tries
 /// spent, another requester's challenge, another address); 403 <c>auth.account_disabled</c> after the right code of a
-/// disabled account; 400 <c>validation_failed</c> when the email or the code is missing; 429 per address and per client.</description></item>
+/// disabled account; 400 <c>validation_failed</c> when the email or the code is missing; 429 <c>rate_limited</c> with
+/// <c>Retry-After</c> per account and per client, and, right code or wrong, once the address's daily budget of wrong
+/// codes is spent (<see cref="EmailCodeGuessBudget"/>: Retry-After is then the seconds until its oldest counted wrong
+/// code is 24 hours old).</description></item>
 /// </list>
 /// </summary>
 /// <remarks>
 /// The binding. A browser's code is bound to the browser's HttpOnly cookie, which an API client does not have. The API
-/// keeps SPEC section 8's <c>{ email, code }</c>: an API request's code works with its address, within its five tries;
-/// together with the sends per address (5 per 15 minutes) and 10^8 codes, a guesser who asks for codes to someone
-/// else's address has about one chance in 400,000 a day. A client that wants the same binding as a browser sends back
+/// keeps SPEC section 8's <c>{ email, code }</c>: an API request's code works with its address, within its five tries.
+/// The binding does not stop a guesser who asks for codes to someone else's address (the guesser holds the challenge of
+/// each request it asked for): 5 sends per 15 minutes give it 480 requests x 5 tries = 2,400 guesses a day against
+/// 10^8 codes, about 1 in 42,000 a day and 1 in 115 a year. The address's daily budget of wrong codes (default 20,
+/// <see cref="EmailCodeGuessBudget"/>) brings that to about 1 in 5,000,000 a day and 1 in 13,700 a year, whichever
+/// way the codes are sent (challenge, address alone, or a browser's cookie). A client that wants the same binding as a browser sends back
 /// the <c>challenge</c> the request answered (a random 256-bit value whose SHA-256 is on the request row, as the
 /// cookie's is): the code then works only with it. A browser's code is never accepted by the API without its cookie's
 /// value, so a code read off a screen stays useless to anyone else. Binding to the client's IP address was rejected:
@@ -99,7 +105,13 @@ public static class EmailCodeApi
         }
 
         var challenge = string.IsNullOrEmpty(request.Challenge) ? null : request.Challenge;
-        var verified = await codes.VerifyCodeAsync(challenge, request.Email, request.Code, http.Connection.RemoteIpAddress?.ToString(), cancellationToken);
+        var verification = await codes.VerifyCodeAsync(challenge, request.Email, request.Code, http.Connection.RemoteIpAddress?.ToString(), cancellationToken);
+        if (verification.RetryAfter is { } wait)
+        {
+            return RateLimits.Rejected(http, wait);
+        }
+
+        var verified = verification.Result;
         if (!verified.IsSuccess)
         {
             var error = verified.Error!;

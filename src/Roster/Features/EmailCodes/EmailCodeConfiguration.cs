@@ -20,3 +20,16 @@ internal sealed class EmailCodeConfiguration : IEntityTypeConfiguration<EmailCod
         builder.HasIndex(c => c.NormalizedEmail);
     }
 }
+
+internal sealed class EmailCodeGuessConfiguration : IEntityTypeConfiguration<EmailCodeGuess>
+{
+    public void Configure(EntityTypeBuilder<EmailCodeGuess> builder)
+    {
+        builder.Property(g => g.NormalizedEmail).HasMaxLength(EmailCode.EmailMaxLength);
+
+        // The budget counts an address's guesses of the last 24 hours (and finds the oldest of them) by this index; the
+        // clean-up deletes the rows past their 24 hours by the second.
+        builder.HasIndex(g => new { g.NormalizedEmail, g.TriedAt });
+        builder.HasIndex(g => g.TriedAt);
+    }
+}

@@ -13,4 +13,15 @@ public static class EmailCodeErrors
         "email_code.invalid",
         "That code or link is not valid: it is wrong, expired or already used. Ask for a new one.",
         ErrorKind.Forbidden);
+
+    /// <summary>
+    /// 429 <c>rate_limited</c> with <c>Retry-After</c>: the address's daily budget of wrong codes is spent
+    /// (<see cref="EmailCodeGuessBudget"/>), so no code for it is compared, right or wrong, until the oldest counted
+    /// wrong code is 24 hours old. The same answer with or without an account; the emailed link still works. The code
+    /// is the one every rate limit answers with (<c>RateLimits.Rejected</c>); the kind is not used at the edge.
+    /// </summary>
+    public static readonly Error TooManyGuesses = new(
+        "rate_limited",
+        "Too many attempts: too many wrong codes have been tried for this address.",
+        ErrorKind.Forbidden);
 }

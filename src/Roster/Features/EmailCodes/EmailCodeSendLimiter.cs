@@ -33,7 +33,10 @@ public sealed class EmailCodeSendLimiter(IOptions<EmailCodeOptions> options) : I
     public void Dispose() => limiter.Dispose();
 }
 
-/// <summary>Bound from <c>Roster:RateLimits:EmailCodes</c> (e.g. <c>Roster:RateLimits:EmailCodes:SendsPerAddress</c>).</summary>
+/// <summary>
+/// Bound from <c>Roster:RateLimits:EmailCodes</c> (e.g. <c>Roster:RateLimits:EmailCodes:SendsPerAddress</c>,
+/// <c>Roster:RateLimits:EmailCodes:FailuresPerAddressPerDay</c>).
+/// </summary>
 public sealed class EmailCodeOptions
 {
     /// <summary>Sign-in emails one address may be sent per <see cref="SendWindow"/> (at least 1). Default 5.</summary>
@@ -41,4 +44,11 @@ public sealed class EmailCodeOptions
 
     /// <summary>The window of <see cref="SendsPerAddress"/> (at least one second). Default 15 minutes.</summary>
     public TimeSpan SendWindow { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// Wrong codes one address's requests may be sent in any 24 hours, by anyone (at least 1): past it, every code for
+    /// the address is refused with 429 until the oldest counted wrong code is 24 hours old (<see cref="EmailCodeGuessBudget"/>,
+    /// which gives the odds). Default 20: a guesser's chance of 1 in 5,000,000 a day, about 1 in 13,700 a year.
+    /// </summary>
+    public int FailuresPerAddressPerDay { get; set; } = 20;
 }

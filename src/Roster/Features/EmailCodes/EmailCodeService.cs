@@ -28,14 +28,28 @@ public sealed record EmailCodeRequested(string RequesterSecret, DateTimeOffset E
 public sealed record EmailCodeSignIn(User User, bool FirstProof);
 
 /// <summary>
+/// What a code came to: <paramref name="Result"/>, the sign-in or its error. When the error is
+/// <see cref="EmailCodeErrors.TooManyGuesses"/> (the address's daily budget of wrong codes is spent:
+/// <see cref="EmailCodeGuessBudget"/>), <paramref name="RetryAfter"/> is the time until the budget has a guess again,
+/// at least one second; otherwise null.
+/// </summary>
+public sealed record EmailCodeVerification(Result<EmailCodeSignIn> Result, TimeSpan? RetryAfter = null);
+
+/// <summary>
 /// Continue with email (passwordless sign-in, issue 7 item 1; NIST SP 800-63B 5.1.3 out-of-band authenticators): one
 /// email holds an 8-digit code and a link, both valid <see cref="Lifetime"/>, single use, stored hashed.
 /// <list type="bullet">
 /// <item>A code asked for in a browser works only together with that browser's HttpOnly cookie, so a code read over
 /// someone's shoulder is useless elsewhere; an API request's code works with the challenge the API answered, or with
-/// its address alone (SPEC section 8). <see cref="MaxFailedAttempts"/> tries end a request, counted before each comparison so concurrent guesses cannot exceed it. 10^8 codes, 5 tries per
-/// request and 5 requests per address per 15 minutes (<see cref="EmailCodeSendLimiter"/>) leave a guesser about one
-/// chance in 400,000 a day.</item>
+/// its address alone (SPEC section 8). <see cref="MaxFailedAttempts"/> tries end a request, counted before each
+/// comparison so concurrent guesses cannot exceed it.</item>
+/// <item>The tries of a request do not bound a guesser who keeps asking for requests to someone's address: at 5 sends
+/// per 15 minutes (<see cref="EmailCodeSendLimiter"/>), 480 requests a day x 5 tries = 2,400 guesses a day against 10^8
+/// codes, about 1 in 42,000 a day and 1 in 115 a year. So wrong codes are also limited per address, whoever sends
+/// them: <see cref="EmailCodeOptions.FailuresPerAddressPerDay"/> (default 20) in any 24 hours
+/// (<see cref="EmailCodeGuessBudget"/>), about 1 in 5,000,000 a day and 1 in 13,700 a year. Past it, every code for the
+/// address is refused (<see cref="EmailCodeErrors.TooManyGuesses"/>), with or without an account; the emailed link
+/// is not counted and still signs in.</item>
 /// <item>The link (256 bits) works on any browser, but only by POST, so a mail scanner that follows it consumes nothing.</item>
 /// <item>Asking does the same work whatever the address: no account is read, a row is written and one email is queued
 /// (<see cref="OutgoingEmail"/>, so no SMTP time shows). Whether the address has an account is decided only once its
@@ -53,6 +67,7 @@ public sealed partial class EmailCodeService(
     AuditLog audit,
     TimeProvider time,
     AddressProof proof,
+    EmailCodeGuessBudget guessBudget,
     ILogger<EmailCodeService> logger)
 {
     /// <summary>How long a code and its link work.</summary>
@@ -97,9 +112,11 @@ public sealed partial class EmailCodeService(
         db.EmailCodes.Add(request);
         await db.SaveChangesAsync(cancellationToken);
 
-        // Requests a day past their end are of no use to anyone: dropped on the way (the same work for every address).
+        // Requests a day past their end are of no use to anyone, nor are wrong codes past the guess budget's window:
+        // dropped on the way (the same work for every address).
         var stale = now - TimeSpan.FromDays(1);
         await db.EmailCodes.Where(c => c.ExpiresAt < stale).ExecuteDeleteAsync(cancellationToken);
+        await guessBudget.DeleteStaleAsync(now, cancellationToken);
 
         // After the commit, and through the queue: the answer does not wait for (or reveal anything by) the SMTP server.
         outgoing.Enqueue(Message(email, code, LinkPath(linkToken, invitation, returnUrl)));
@@ -126,61 +143,82 @@ public sealed partial class EmailCodeService(
     /// Signs in with a code. With <paramref name="requesterSecret"/> (the browser's cookie, or the API's challenge), only
     /// that requester's request is tried, and it must be for <paramref name="email"/> when one is given. Without it
     /// (the API's <c>{ email, code }</c>), the live API requests of <paramref name="email"/> are tried, never a browser's.
-    /// Each request tried spends one of its <see cref="MaxFailedAttempts"/>. Every failure is
+    /// Each request tried spends one of its <see cref="MaxFailedAttempts"/>, and one guess of its address's daily budget
+    /// (<see cref="EmailCodeGuessBudget"/>), kept only when the code is wrong. Every failure is
     /// <see cref="EmailCodeErrors.Invalid"/>, except a disabled account (<see cref="AccountErrors.Disabled"/>) after the
-    /// right code. The caller signs the user in.
+    /// right code, and <see cref="EmailCodeErrors.TooManyGuesses"/> with the wait, right code or wrong, once the budget
+    /// of the address (the one given, or the one of the requester's request) is spent. The caller signs the user in.
     /// </summary>
-    public async Task<Result<EmailCodeSignIn>> VerifyCodeAsync(string? requesterSecret, string? email, string? code, string? clientAddress, CancellationToken cancellationToken)
+    public async Task<EmailCodeVerification> VerifyCodeAsync(string? requesterSecret, string? email, string? code, string? clientAddress, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var normalizedEmail = email is null ? null : normalizer.NormalizeEmail(email.Trim());
-        List<Guid> candidates;
+        List<Candidate> candidates;
         if (requesterSecret is not null)
         {
             if (!SecretToken.HasValidShape(requesterSecret))
             {
-                return EmailCodeErrors.Invalid;
+                return new(EmailCodeErrors.Invalid);
             }
 
             var hash = SecretToken.Hash(requesterSecret);
-            candidates = await db.EmailCodes.Where(c => c.RequesterHash == hash).Select(c => c.Id).ToListAsync(cancellationToken);
+            candidates = await db.EmailCodes.Where(c => c.RequesterHash == hash)
+                .Select(c => new Candidate(c.Id, c.NormalizedEmail)).ToListAsync(cancellationToken);
         }
         else if (normalizedEmail is not null)
         {
+            // A spent budget answers first, whether or not the address has a live request to try (or an account).
+            if (await guessBudget.SpentAsync(normalizedEmail, now, cancellationToken) is { } wait)
+            {
+                return new(EmailCodeErrors.TooManyGuesses, wait);
+            }
+
             // At most a few: sends to one address are limited (EmailCodeSendLimiter).
             candidates = await db.EmailCodes
                 .Where(c => c.NormalizedEmail == normalizedEmail && !c.BrowserBound && c.UsedAt == null && c.ExpiresAt > now && c.FailedAttempts < MaxFailedAttempts)
-                .OrderByDescending(c => c.CreatedAt).Select(c => c.Id).Take(MaxOpenRequestsTried).ToListAsync(cancellationToken);
+                .OrderByDescending(c => c.CreatedAt).Take(MaxOpenRequestsTried).Select(c => new Candidate(c.Id, c.NormalizedEmail)).ToListAsync(cancellationToken);
         }
         else
         {
-            return EmailCodeErrors.Invalid;
+            return new(EmailCodeErrors.Invalid);
         }
 
         var digits = Digits(code);
-        foreach (var id in candidates)
+        foreach (var candidate in candidates)
         {
-            // An attempt is counted before the code is compared: of any number of concurrent guesses, at most
-            // MaxFailedAttempts per request get compared at all.
+            // A guess is taken from the address's daily budget, then from the request's own tries, both before the
+            // code is compared: of any number of concurrent guesses, at most the budget's for the address and
+            // MaxFailedAttempts per request get compared at all (EmailCodeGuessBudget says why the first holds).
+            var reservation = await guessBudget.ReserveAsync(candidate.NormalizedEmail, now, cancellationToken);
+            if (reservation.RetryAfter is { } wait)
+            {
+                return new(EmailCodeErrors.TooManyGuesses, wait);
+            }
+
             var counted = await db.EmailCodes
-                .Where(c => c.Id == id && c.UsedAt == null && c.ExpiresAt > now && c.FailedAttempts < MaxFailedAttempts)
+                .Where(c => c.Id == candidate.Id && c.UsedAt == null && c.ExpiresAt > now && c.FailedAttempts < MaxFailedAttempts)
                 .ExecuteUpdateAsync(setters => setters.SetProperty(c => c.FailedAttempts, c => c.FailedAttempts + 1), cancellationToken);
             if (counted == 0)
             {
+                // Expired, used or out of tries: nothing was compared, so nothing is charged to the address.
+                await guessBudget.ReleaseAsync(reservation);
                 continue;
             }
 
-            var request = await db.EmailCodes.AsNoTracking().SingleAsync(c => c.Id == id, cancellationToken);
+            var request = await db.EmailCodes.AsNoTracking().SingleAsync(c => c.Id == candidate.Id, cancellationToken);
             var sameAddress = normalizedEmail is null || string.Equals(normalizedEmail, request.NormalizedEmail, StringComparison.Ordinal);
             var matches = digits is not null && CryptographicOperations.FixedTimeEquals(
                 Encoding.ASCII.GetBytes(CodeHash(request.Id, digits)), Encoding.ASCII.GetBytes(request.CodeHash));
             if (sameAddress && matches)
             {
-                return await CompleteAsync(request, clientAddress, cancellationToken);
+                await guessBudget.ReleaseAsync(reservation);
+                return new(await CompleteAsync(request, clientAddress, cancellationToken));
             }
+
+            await guessBudget.RecordFailureAsync(reservation, candidate.NormalizedEmail, now, cancellationToken);
         }
 
-        return EmailCodeErrors.Invalid;
+        return new(EmailCodeErrors.Invalid);
     }
 
     /// <summary>The address an emailed link signs in, while it works; null otherwise. Reads only: a GET uses nothing.</summary>
@@ -343,6 +381,9 @@ public sealed partial class EmailCodeService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "An email-code sign-in lost the race to create its account; retrying against the account that won")]
     private partial void LogAccountRace();
+
+    /// <summary>A request a code may be tried against, and the address whose guess budget the try is charged to.</summary>
+    private sealed record Candidate(Guid Id, string NormalizedEmail);
 
     /// <summary>Another request wrote the account between this one's read and write; the use case is retried once.</summary>
     private sealed class LostAccountRaceException : Exception

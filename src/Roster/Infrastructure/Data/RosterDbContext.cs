@@ -42,6 +42,8 @@ public abstract class RosterDbContext(DbContextOptions options)
 
     public DbSet<Session> Sessions => Set<Session>();
     public DbSet<EmailCode> EmailCodes => Set<EmailCode>();
+    /// <summary>Wrong codes counted against each address's daily guess budget (<see cref="EmailCodeGuessBudget"/>).</summary>
+    public DbSet<EmailCodeGuess> EmailCodeGuesses => Set<EmailCodeGuess>();
     /// <summary>OpenID Connect identities linked to accounts, keyed by (issuer, subject).</summary>
     public DbSet<ExternalLogin> ExternalLogins => Set<ExternalLogin>();
 

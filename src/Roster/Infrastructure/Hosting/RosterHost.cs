@@ -132,9 +132,12 @@ public static class RosterHost
         // Continue with email: a code and a link by email (Features/EmailCodes), sends limited per address.
         builder.Services.Configure<EmailCodeOptions>(rosterSection.GetSection("RateLimits:EmailCodes"));
         builder.Services.AddOptions<EmailCodeOptions>()
-            .Validate(options => options.SendsPerAddress >= 1 && options.SendWindow >= TimeSpan.FromSeconds(1), "Roster:RateLimits:EmailCodes: SendsPerAddress is at least 1 and SendWindow at least 00:00:01.")
+            .Validate(
+                options => options.SendsPerAddress >= 1 && options.SendWindow >= TimeSpan.FromSeconds(1) && options.FailuresPerAddressPerDay >= 1,
+                "Roster:RateLimits:EmailCodes: SendsPerAddress and FailuresPerAddressPerDay are at least 1, and SendWindow at least 00:00:01.")
             .ValidateOnStart();
         builder.Services.AddSingleton<EmailCodeSendLimiter>();
+        builder.Services.AddScoped<EmailCodeGuessBudget>();
         builder.Services.AddScoped<EmailCodeService>();
 
         // Authorization: every workspace route re-reads the caller's membership from the database.

@@ -107,9 +107,18 @@ public static class RateLimits
     /// The API's answer to a request over a limit: 429 problem+json <c>rate_limited</c>, with <c>Retry-After</c> in
     /// whole seconds from the refusing limiter, rounded up.
     /// </summary>
-    public static ProblemHttpResult Rejected(HttpContext http, RateLimitLease lease)
+    public static ProblemHttpResult Rejected(HttpContext http, RateLimitLease lease) =>
+        Rejected(http, SetRetryAfter(http, lease));
+
+    /// <summary>
+    /// The same answer to a request over a limit counted outside the framework's limiters (an address's daily wrong
+    /// email codes, counted in the database), with <c>Retry-After</c> as <see cref="SetRetryAfter(HttpContext, TimeSpan)"/> sets it.
+    /// </summary>
+    public static ProblemHttpResult Rejected(HttpContext http, TimeSpan retryAfter) =>
+        Rejected(http, SetRetryAfter(http, retryAfter));
+
+    private static ProblemHttpResult Rejected(HttpContext http, int seconds)
     {
-        var seconds = SetRetryAfter(http, lease);
         var problem = new ProblemDetails
         {
             Status = StatusCodes.Status429TooManyRequests,
@@ -126,6 +135,14 @@ public static class RateLimits
         var seconds = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
             ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
             : 60;
+        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return seconds;
+    }
+
+    /// <summary>Sets <c>Retry-After</c> to <paramref name="retryAfter"/> (whole seconds, rounded up, at least 1) and returns it.</summary>
+    public static int SetRetryAfter(HttpContext http, TimeSpan retryAfter)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         return seconds;
     }

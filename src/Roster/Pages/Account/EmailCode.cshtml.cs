@@ -11,7 +11,8 @@ namespace Roster.Pages.Account;
 /// <summary>
 /// <c>/login/email/code</c>: the code from the email, in the browser that asked for it (its <see cref="EmailCodeCookie"/>),
 /// signs in and ends in <see cref="SignInCompletion"/> (the invitation carried along, or the person's workspace). One
-/// form error for every failure. Limited per client address and per account attempted (<see cref="AccountRateLimiter"/>).
+/// form error for every failure. Limited per client address and per account attempted (<see cref="AccountRateLimiter"/>),
+/// and per address by its daily budget of wrong codes (<see cref="EmailCodeGuessBudget"/>: 429, a form error with the wait).
 /// </summary>
 [EnableRateLimiting(RateLimits.Credentials)]
 public sealed class EmailCodeModel(EmailCodeService codes, AccountRateLimiter accountLimiter, SignInManager<User> signInManager, SignInCompletion completion)
@@ -56,7 +57,18 @@ public sealed class EmailCodeModel(EmailCodeService codes, AccountRateLimiter ac
             return StatusCode(StatusCodes.Status429TooManyRequests);
         }
 
-        var verified = await codes.VerifyCodeAsync(secret, email: null, Code, HttpContext.Connection.RemoteIpAddress?.ToString(), cancellationToken);
+        var verification = await codes.VerifyCodeAsync(secret, email: null, Code, HttpContext.Connection.RemoteIpAddress?.ToString(), cancellationToken);
+        if (verification.RetryAfter is { } wait)
+        {
+            // The address's daily budget of wrong codes is spent (EmailCodeGuessBudget): no code is compared, right or
+            // wrong. The emailed link is not counted, so the person is pointed to it.
+            var seconds = RateLimits.SetRetryAfter(HttpContext, wait);
+            ModelState.AddModelError("", $"Too many attempts: too many wrong codes have been tried for this address. Try again in {EmailCodeWait.Describe(seconds)}, or open the link in the email.");
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            return Page();
+        }
+
+        var verified = verification.Result;
         if (!verified.IsSuccess)
         {
             ModelState.AddModelError("", verified.Error == EmailCodeErrors.Invalid ? FailureMessage : verified.Error!.Message);

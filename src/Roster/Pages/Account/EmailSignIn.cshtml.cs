@@ -37,8 +37,7 @@ public sealed class EmailSignInModel(
         if (!lease.IsAcquired)
         {
             var seconds = RateLimits.SetRetryAfter(HttpContext, lease);
-            var wait = seconds < 120 ? $"{seconds} seconds" : $"{(seconds + 59) / 60} minutes";
-            ModelState.AddModelError("", $"We have sent several codes to this address already. Check your email, or try again in {wait}.");
+            ModelState.AddModelError("", $"We have sent several codes to this address already. Check your email, or try again in {EmailCodeWait.Describe(seconds)}.");
             Response.StatusCode = StatusCodes.Status429TooManyRequests;
             return Page();
         }
@@ -47,6 +46,18 @@ public sealed class EmailSignInModel(
         EmailCodeCookie.Set(HttpContext, requested);
         return RedirectToPage("/Account/EmailCode", new { invite = Invite, returnUrl = ReturnUrl });
     }
+}
+
+/// <summary>How the email-code pages say a wait: its <c>Retry-After</c> seconds in the largest unit that reads well.</summary>
+public static class EmailCodeWait
+{
+    /// <summary>"45 seconds" under two minutes, "14 minutes" under two hours, else "23 hours"; rounded up.</summary>
+    public static string Describe(int seconds) => seconds switch
+    {
+        < 120 => $"{seconds} seconds",
+        < 2 * 60 * 60 => $"{(seconds + 59) / 60} minutes",
+        _ => $"{(seconds + 3599) / 3600} hours",
+    };
 }
 
 /// <summary>

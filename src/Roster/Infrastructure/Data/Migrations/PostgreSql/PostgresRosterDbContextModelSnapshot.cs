@@ -445,6 +445,29 @@ namespace Roster.Infrastructure.Data.Migrations.PostgreSql
                     b.ToTable("EmailCodes");
                 });
 
+            modelBuilder.Entity("Roster.Features.EmailCodes.EmailCodeGuess", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("NormalizedEmail")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)");
+
+                    b.Property<DateTimeOffset>("TriedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TriedAt");
+
+                    b.HasIndex("NormalizedEmail", "TriedAt");
+
+                    b.ToTable("EmailCodeGuesses");
+                });
+
             modelBuilder.Entity("Roster.Features.ExternalLogins.ExternalLogin", b =>
                 {
                     b.Property<Guid>("Id")

@@ -436,6 +436,29 @@ namespace Roster.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("EmailCodes");
                 });
 
+            modelBuilder.Entity("Roster.Features.EmailCodes.EmailCodeGuess", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NormalizedEmail")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("TriedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TriedAt");
+
+                    b.HasIndex("NormalizedEmail", "TriedAt");
+
+                    b.ToTable("EmailCodeGuesses");
+                });
+
             modelBuilder.Entity("Roster.Features.ExternalLogins.ExternalLogin", b =>
                 {
                     b.Property<Guid>("Id")
