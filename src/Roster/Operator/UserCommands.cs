@@ -55,15 +55,16 @@ public static class UserCommands
     }
 
     /// <summary>
-    /// The account's address, checked by the one address rule (<see cref="EmailAddresses"/>) before anything is looked up:
-    /// an address no account can have is bad usage (exit code 2), not "no such account".
+    /// The account's address, checked before anything is looked up: text that is not an address at all is bad usage (exit
+    /// code 2), not "no such account". A lookup (<see cref="EmailAddresses.IsLookup"/>), not the strict rule for new
+    /// addresses, so an account an earlier, looser rule let in can still be disabled.
     /// </summary>
     private static Argument<string> EmailArgument()
     {
         var email = new Argument<string>("email") { Description = "The account's email address." };
         email.Validators.Add(result =>
         {
-            if (!EmailAddresses.IsDeliverable(result.GetValueOrDefault<string>()))
+            if (!EmailAddresses.IsLookup(result.GetValueOrDefault<string>()))
             {
                 result.AddError(EmailAddresses.Message);
             }

@@ -35,17 +35,12 @@ public sealed class EmailAddressEntryTests(RosterApp app)
     public async Task Every_api_route_that_takes_an_address_answers_a_field_error_and_creates_nothing(string email)
     {
         var client = app.CreateHttpClient();
-        var answers = new Dictionary<string, HttpResponseMessage>
+        var creating = new Dictionary<string, HttpResponseMessage>
         {
             ["register"] = await client.PostAsJsonAsync("/api/v1/auth/register", new { email, password = TestUsers.Password }, Cancel),
-            ["login"] = await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password = TestUsers.Password }, Cancel),
-            ["forgot-password"] = await client.PostAsJsonAsync("/api/v1/auth/forgot-password", new { email }, Cancel),
-            ["resend-confirmation"] = await client.PostAsJsonAsync("/api/v1/auth/resend-confirmation", new { email }, Cancel),
-            ["reset-password"] = await client.PostAsJsonAsync("/api/v1/auth/reset-password", new { email, resetCode = "abc", newPassword = "a-new-password-1234" }, Cancel),
             ["email-code"] = await client.PostAsJsonAsync("/api/v1/auth/email-code", new { email }, Cancel),
         };
-
-        foreach (var (route, answer) in answers)
+        foreach (var (route, answer) in creating)
         {
             using (answer)
             {
@@ -54,18 +49,44 @@ public sealed class EmailAddressEntryTests(RosterApp app)
             }
         }
 
+        // Routes that look an account up answer text that could be an address as they answer any unknown address (an
+        // account an earlier rule let in can still sign in and reset), and anything else with the field error.
+        var lookups = new (string Route, HttpResponseMessage Answer, HttpStatusCode Status, string? Code)[]
+        {
+            ("login", await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password = TestUsers.Password }, Cancel), HttpStatusCode.Unauthorized, "auth.failed"),
+            ("forgot-password", await client.PostAsJsonAsync("/api/v1/auth/forgot-password", new { email }, Cancel), HttpStatusCode.OK, null),
+            ("resend-confirmation", await client.PostAsJsonAsync("/api/v1/auth/resend-confirmation", new { email }, Cancel), HttpStatusCode.OK, null),
+            ("reset-password", await client.PostAsJsonAsync("/api/v1/auth/reset-password", new { email, resetCode = "abc", newPassword = "a-new-password-1234" }, Cancel), HttpStatusCode.BadRequest, "auth.invalid_reset_code"),
+        };
+        foreach (var (route, answer, status, code) in lookups)
+        {
+            using (answer)
+            {
+                if (!EmailAddresses.IsLookup(email))
+                {
+                    await answer.AssertValidationProblemAsync("email");
+                }
+                else if (code is not null)
+                {
+                    await answer.AssertProblemAsync(status, code);
+                }
+                else
+                {
+                    Assert.True(answer.StatusCode == status, $"{route}: {answer.StatusCode}");
+                }
+            }
+        }
+
         await AssertNothingCreatedAsync(email);
     }
 
     [Theory]
     [MemberData(nameof(RefusedAddresses))]
-    public async Task Every_page_that_takes_an_address_shows_the_field_error_and_creates_nothing(string email)
+    public async Task Every_page_that_takes_a_new_address_shows_the_field_error_and_creates_nothing(string email)
     {
         foreach (var (path, fields) in new (string, Dictionary<string, string>)[]
         {
             ("/signup", new() { ["Name"] = "Nemo", ["Email"] = email, ["Password"] = TestUsers.Password }),
-            ("/login", new() { ["Email"] = email, ["Password"] = TestUsers.Password }),
-            ("/forgot-password", new() { ["Email"] = email }),
             ("/login/email", new() { ["Email"] = email }),
         })
         {
@@ -73,6 +94,14 @@ public sealed class EmailAddressEntryTests(RosterApp app)
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {response.StatusCode}");
             var page = await response.Content.ReadAsStringAsync(Cancel);
             Assert.True(page.Contains(WebUtility.HtmlEncode(EmailAddresses.Message), StringComparison.Ordinal), path);
+        }
+
+        // Pages that look an account up: text that could be an address is answered as an unknown one.
+        using (var login = await PostFormAsync(app.CreateHttpClient(new CookieContainer()), "/login", handler: null, new() { ["Email"] = email, ["Password"] = TestUsers.Password }))
+        {
+            var page = await login.Content.ReadAsStringAsync(Cancel);
+            var expected = EmailAddresses.IsLookup(email) ? Roster.Pages.Account.LoginModel.FailureMessage : EmailAddresses.Message;
+            Assert.Contains(WebUtility.HtmlEncode(expected), page, StringComparison.Ordinal);
         }
 
         // A reset link's address is a hidden field: a refused one is a broken link, and nothing is reset.
@@ -131,3 +160,4 @@ public sealed class EmailAddressEntryTests(RosterApp app)
         return await browser.PostAsync(new Uri(target, UriKind.Relative), content, Cancel);
     }
 }
+

@@ -133,7 +133,7 @@ public sealed class PreHijackingTests(RosterApp app)
         form["Password"] = "a guess at the strangers password";
         using (var wrongPassword = await owner.PostAsync(path, new FormUrlEncodedContent(form), Cancel))
         {
-            Assert.Contains("That is not the password this account was created with.", await wrongPassword.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
+            Assert.Contains(System.Net.WebUtility.HtmlEncode(Roster.Pages.Account.ConfirmEmailModel.WrongPasswordMessage), await wrongPassword.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
         }
 
         // The API asks for it too.

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Roster.Pages.Account;
 using Roster.Tests.Infrastructure;
 
@@ -165,7 +166,7 @@ public sealed class RevealNothingTests(RosterApp app)
             await time(TestUsers.NewEmail());
             var withAccount = new List<double>();
             var without = new List<double>();
-            for (var round = 0; round < 2; round++)
+            for (var round = 0; round < 3; round++)
             {
                 foreach (var email in taken)
                 {
@@ -178,8 +179,8 @@ public sealed class RevealNothingTests(RosterApp app)
             TestContext.Current.TestOutputHelper?.WriteLine($"{name}: median {a:0.0} ms with an account, {b:0.0} ms without.");
 
             // Generous, so a busy machine does not fail it, and still far below a password hash's gap (tens of
-            // milliseconds at this strength): within 5 ms plus half of the quicker.
-            Assert.True(Math.Abs(a - b) <= 5 + (0.5 * Math.Min(a, b)), $"{name} takes {a:0.0} ms for an address with an account and {b:0.0} ms for one without.");
+            // milliseconds at this strength): within 10 ms plus half of the quicker.
+            Assert.True(Math.Abs(a - b) <= 10 + (0.5 * Math.Min(a, b)), $"{name} takes {a:0.0} ms for an address with an account and {b:0.0} ms for one without.");
         }
     }
 
@@ -195,15 +196,49 @@ public sealed class RevealNothingTests(RosterApp app)
         using var login = await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password = TestUsers.Password }, Cancel);
 
         await registered.AssertValidationProblemAsync("email");
-        await forgot.AssertValidationProblemAsync("email");
-        await resend.AssertValidationProblemAsync("email");
-        await login.AssertValidationProblemAsync("email");
+
+        // The lookups answer text that could be an address as any unknown address (EmailAddresses.IsLookup), so nothing
+        // tells it apart from one with an account; anything else is the field error.
+        if (Roster.Features.Accounts.EmailAddresses.IsLookup(email))
+        {
+            Assert.Equal(HttpStatusCode.OK, forgot.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, resend.StatusCode);
+            await login.AssertProblemAsync(HttpStatusCode.Unauthorized, "auth.failed");
+        }
+        else
+        {
+            await forgot.AssertValidationProblemAsync("email");
+            await resend.AssertValidationProblemAsync("email");
+            await login.AssertValidationProblemAsync("email");
+        }
         var (status, page) = await PostPageAsync(app.CreateHttpClient(new CookieContainer()), "/signup", new() { ["Name"] = "Nemo", ["Email"] = email, ["Password"] = TestUsers.Password });
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Contains("Enter an email address such as name@example.com.", page, StringComparison.Ordinal);
         Assert.DoesNotContain(Browser.Pages.CheckYourEmail, page, StringComparison.Ordinal);
         var trimmed = email.Trim();
         Assert.Equal(0, await app.QueryAsync(db => db.Users.CountAsync(u => u.Email == trimmed || u.UserName == trimmed, Cancel)));
+    }
+
+    [Fact]
+    public async Task AnAccountAnEarlierRuleLetIn_StillSignsIn_AndTheOperatorStillDisablesIt()
+    {
+        // An intranet address without a dot in its domain: refused for new accounts now, accepted by the rule before it.
+        var email = $"legacy-{Guid.NewGuid():N}@corp";
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Roster.Features.Accounts.User>>();
+            var created = await users.CreateAsync(new Roster.Features.Accounts.User { UserName = email, Email = email, EmailConfirmed = true }, TestUsers.Password);
+            Assert.True(created.Succeeded, string.Join(", ", created.Errors.Select(error => error.Description)));
+        }
+
+        using (var login = await app.CreateHttpClient().PostAsJsonAsync("/api/v1/auth/login", new { email, password = TestUsers.Password }, Cancel))
+        {
+            Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        }
+
+        var disabled = await Operator.RosterCommand.RunAsync(app, "users", "disable", email);
+        Assert.True(disabled.ExitCode == 0, disabled.ToString());
+        Assert.NotNull((await app.FindUserAsync(email)).DisabledAt);
     }
 
     [Fact]

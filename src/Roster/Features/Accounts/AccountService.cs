@@ -58,14 +58,13 @@ public sealed class AccountService(
     /// </summary>
     public async Task<User?> CheckPasswordAsync(string email, string password, string? clientAddress)
     {
-        var user = EmailAddresses.IsDeliverable(email) ? await users.FindByEmailAsync(email.Trim()) : null;
+        var user = EmailAddresses.IsLookup(email) ? await users.FindByEmailAsync(email.Trim()) : null;
         if (user is null)
         {
             passwordWork.SpendCheck(users.PasswordHasher, password);
 
-            // Every authentication decision is logged (OWASP ASVS 4.0 V7.2.1), and a failure costs one write whether or
-            // not the account exists (a known account's is its lockout counter and activity entry, in one commit). Neither
-            // the address typed (it may be a mistyped password) nor the password is recorded.
+            // Every authentication decision is logged (OWASP ASVS 4.0 V7.2.1), and a failure writes whether or not the
+            // account exists. Neither the address typed (it may be a mistyped password) nor the password is recorded.
             await audit.WriteAsync(
                 new Actor(null, null, clientAddress), workspaceId: null, Roster.Features.Audit.AuditActions.SignInFailed, target: null,
                 CancellationToken.None, outcome: Roster.Features.Audit.AuditOutcome.Refused, reason: "account.unknown");
@@ -157,7 +156,7 @@ public sealed class AccountService(
     /// </summary>
     public async Task<Result<bool>> ForgotPasswordAsync(string? email, CancellationToken cancellationToken)
     {
-        if (!EmailAddresses.IsDeliverable(email))
+        if (!EmailAddresses.IsLookup(email))
         {
             return Error.Validation("email", EmailAddresses.Message);
         }
@@ -176,7 +175,7 @@ public sealed class AccountService(
     /// </summary>
     public async Task<Result<bool>> ResendConfirmationAsync(string? email, CancellationToken cancellationToken)
     {
-        if (!EmailAddresses.IsDeliverable(email))
+        if (!EmailAddresses.IsLookup(email))
         {
             return Error.Validation("email", EmailAddresses.Message);
         }
@@ -205,7 +204,7 @@ public sealed class AccountService(
             return Error.Validation("newPassword", "Choose a new password.");
         }
 
-        var user = EmailAddresses.IsDeliverable(email) ? await users.FindByEmailAsync(email!.Trim()) : null;
+        var user = EmailAddresses.IsLookup(email) ? await users.FindByEmailAsync(email!.Trim()) : null;
         var token = AccountEmails.Decode(code);
         if (user is null || token is null
             || !await users.VerifyUserTokenAsync(user, users.Options.Tokens.PasswordResetTokenProvider, UserManager<User>.ResetPasswordTokenPurpose, token))
@@ -251,7 +250,7 @@ public sealed class AccountService(
 
     /// <summary>The answer to a first confirmation that must also show the account's password (<see cref="ConfirmEmailAsync"/>).</summary>
     public static readonly Error PasswordToConfirm = Error.Validation(
-        "password", "Enter the password you chose when you signed up. If you did not sign up, reset the password instead.");
+        "password", "Enter the password you chose when you signed up (after too many attempts the account is locked for a few minutes). If you did not sign up, reset the password instead.");
 
     /// <summary>
     /// Confirms an address with the code of its verification link (a POST: a GET confirms nothing). The first proof

@@ -149,7 +149,7 @@ public sealed class AddressProof(
             .ToDictionaryAsync(group => group.WorkspaceId, group => group.Count, cancellationToken);
         var now = time.GetUtcNow();
         var links = await db.InvitationLinks.AsNoTracking()
-            .Where(link => ids.Contains(link.WorkspaceId) && link.CreatedByUserId == userId && link.RevokedAt == null
+            .Where(link => ids.Contains(link.WorkspaceId) && link.CreatedByUserId == userId && link.RevokedAt == null && link.PermissionId != null
                 && link.ExpiresAt > now && (link.MaxUses == null || link.Uses < link.MaxUses))
             .GroupBy(link => link.WorkspaceId).Select(group => new { WorkspaceId = group.Key, Count = group.Count() })
             .ToDictionaryAsync(group => group.WorkspaceId, group => group.Count, cancellationToken);

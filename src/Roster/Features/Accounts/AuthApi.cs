@@ -73,7 +73,7 @@ public static class AuthApi
             return missing;
         }
 
-        if (!EmailAddresses.IsDeliverable(request.Email))
+        if (!EmailAddresses.IsLookup(request.Email))
         {
             return Error.Validation("email", EmailAddresses.Message).ToProblem();
         }
@@ -158,7 +158,7 @@ public static class AuthApi
             return missing;
         }
 
-        if (!EmailAddresses.IsDeliverable(request.Email))
+        if (!EmailAddresses.IsLookup(request.Email))
         {
             return Error.Validation("email", EmailAddresses.Message).ToProblem();
         }

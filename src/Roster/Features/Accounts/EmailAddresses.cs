@@ -75,6 +75,27 @@ public static class EmailAddresses
     /// <summary>Whether <paramref name="input"/> passes the rule (<see cref="Parse"/> is not null).</summary>
     public static bool IsDeliverable(string? input) => Parse(input) is not null;
 
+    /// <summary>
+    /// Whether <paramref name="input"/>, trimmed, can name an existing account in a lookup: sign-in, a forgotten password,
+    /// resending the verification, a reset, the operator's <c>users</c> commands. It must look like an address (one
+    /// <c>@</c> with text on both sides, no white space or control character, at most <see cref="MaxLength"/>
+    /// characters); anything else is the field error <see cref="Message"/>. The strict rule (<see cref="Parse"/>) decides
+    /// what may be created or changed; a lookup does not apply it, so an account whose address an earlier, looser rule
+    /// accepted (<c>alice@corp</c>) can still sign in, reset its password and be disabled, and an address the rule refuses
+    /// that no account has is answered as any unknown address is (no field error, which would differ between the two).
+    /// </summary>
+    public static bool IsLookup(string? input)
+    {
+        var trimmed = input?.Trim();
+        if (string.IsNullOrEmpty(trimmed) || trimmed.Length > MaxLength || trimmed.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
+        {
+            return false;
+        }
+
+        var at = trimmed.LastIndexOf('@');
+        return at > 0 && at < trimmed.Length - 1;
+    }
+
     private static bool HasNoEmptyAtom(string dotAtom) => dotAtom.Split('.').All(atom => atom.Length > 0);
 
     // RFC 5321 section 4.1.2 Domain (sub-domain = Let-dig [Ldh-str]) and RFC 1035 section 2.3.4 (at most 63 octets): a
@@ -106,4 +127,22 @@ public sealed class DeliverableEmailAttribute : ValidationAttribute
     /// </summary>
     public override bool IsValid(object? value) =>
         value is null || (value is string text && (text.Length == 0 || Roster.Infrastructure.Text.StorableText.Problem(text) is not null || EmailAddresses.IsDeliverable(text)));
+}
+
+/// <summary>
+/// Validates a form field that looks an account up (sign-in, forgotten password, reset) with
+/// <see cref="EmailAddresses.IsLookup"/>; an empty value is left to <see cref="RequiredAttribute"/>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Field | AttributeTargets.Parameter)]
+public sealed class EmailLookupAttribute : ValidationAttribute
+{
+    /// <summary>A field error with <see cref="EmailAddresses.Message"/>.</summary>
+    public EmailLookupAttribute()
+        : base(EmailAddresses.Message)
+    {
+    }
+
+    /// <summary>True for null or empty (Required's job), for text no database can store (the storable-text validator names it), and for a lookup address.</summary>
+    public override bool IsValid(object? value) =>
+        value is null || (value is string text && (text.Length == 0 || Roster.Infrastructure.Text.StorableText.Problem(text) is not null || EmailAddresses.IsLookup(text)));
 }

@@ -19,9 +19,10 @@ namespace Roster.Features.Accounts;
 /// <item>Every check of an account's password is recorded on the account (SPEC section 7: sign-in success, failure
 /// and lockout per account): <c>sign_in.succeeded</c>, <c>sign_in.failed</c> (reason <c>account.wrong_password</c>
 /// or <c>auth.account_disabled</c>) and <c>sign_in.locked_out</c>, with the account's id, no workspace, and the client's
-/// address, committed with the lockout counter in one transaction. A failure for an email that belongs to no account is
-/// recorded by <see cref="AccountService.CheckPasswordAsync"/> (no account, reason <c>account.unknown</c>), so both
-/// cost one commit. The password and the email typed are never recorded.</item>
+/// address. A failure for an email that belongs to no account is recorded by <see cref="AccountService.CheckPasswordAsync"/>
+/// (no account, reason <c>account.unknown</c>), so a failure writes for an unknown address too. (A known account's also
+/// writes its lockout counter, in its own commit: wrapping both in one transaction would hold SQLite's write lock for the
+/// whole password hash.) The password and the email typed are never recorded.</item>
 /// <item>Every sign-in of every method (password, email code, external provider; cookie or bearer) starts a new
 /// server-side session (<see cref="SessionService"/>) in <see cref="SignInWithClaimsAsync"/>, and its secret id goes into
 /// the principal (claim <see cref="SessionClaims.SessionId"/>), so the cookie and both bearer tokens carry it. A session id
@@ -46,8 +47,7 @@ public sealed class RosterSignInManager(
     IAuthenticationSchemeProvider schemes,
     IUserConfirmation<User> confirmation,
     AuditLog audit,
-    SessionService sessions,
-    Roster.Infrastructure.Data.RosterDbContext db)
+    SessionService sessions)
     : SignInManager<User>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
     // The session a refresh continues: set by ValidateSecurityStampAsync or RefreshSignInAsync, read by the next
@@ -158,9 +158,6 @@ public sealed class RosterSignInManager(
             Context.RequestServices.GetRequiredService<PasswordWork>().SpendCheck(UserManager.PasswordHasher, password);
         }
 
-        // The lockout counter and the activity entry are committed together: one commit for a known account, as for an
-        // unknown address (AccountService records its failure too), so the number of writes says nothing either.
-        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(CancellationToken.None) : null;
         var result = await base.CheckPasswordSignInAsync(user, password, lockoutOnFailure);
         var disabled = result.Succeeded && user.DisabledAt is not null;
         var (action, reason) =
@@ -178,11 +175,6 @@ public sealed class RosterSignInManager(
         await audit.WriteAsync(
             actor, workspaceId: null, action, target: null, CancellationToken.None,
             outcome: succeeded ? AuditOutcome.Success : AuditOutcome.Refused, reason: reason, accountId: user.Id);
-        if (transaction is not null)
-        {
-            await transaction.CommitAsync(CancellationToken.None);
-        }
-
         return disabled ? SignInResult.NotAllowed : result;
     }
 }

@@ -8,6 +8,7 @@ namespace Roster.Features.EmailCodes;
 /// </summary>
 public sealed class EmailCodeGuess
 {
+    /// <summary>The row's id (a new GUID per guess).</summary>
     public Guid Id { get; set; }
 
     /// <summary>The address of the request the code was tried against, as Identity normalises it.</summary>

@@ -67,8 +67,9 @@ public sealed partial class EmailCodeGuessBudget(RosterDbContext db, IOptions<Em
         await db.SaveChangesAsync(cancellationToken);
         db.Entry(guess).State = EntityState.Detached;
 
-        // Counted after the row is committed: see the class's remarks for why no concurrent guess slips past.
-        var counted = await Counted(normalizedEmail, now).CountAsync(cancellationToken);
+        // Counted after the row is committed: see the class's remarks for why no concurrent guess slips past. From here
+        // on the client going away cancels nothing, so a guess never compared is never left standing as a wrong one.
+        var counted = await Counted(normalizedEmail, now).CountAsync(CancellationToken.None);
         if (counted <= Budget)
         {
             return new EmailCodeGuessReservation(guess.Id, counted, RetryAfter: null);

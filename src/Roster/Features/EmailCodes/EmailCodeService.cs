@@ -197,15 +197,16 @@ public sealed partial class EmailCodeService(
 
             var counted = await db.EmailCodes
                 .Where(c => c.Id == candidate.Id && c.UsedAt == null && c.ExpiresAt > now && c.FailedAttempts < MaxFailedAttempts)
-                .ExecuteUpdateAsync(setters => setters.SetProperty(c => c.FailedAttempts, c => c.FailedAttempts + 1), cancellationToken);
+                .ExecuteUpdateAsync(setters => setters.SetProperty(c => c.FailedAttempts, c => c.FailedAttempts + 1), CancellationToken.None);
             if (counted == 0)
             {
-                // Expired, used or out of tries: nothing was compared, so nothing is charged to the address.
+                // Expired, used or out of tries: nothing was compared, so nothing is charged to the address. (Not
+                // cancelled once the guess is reserved: a client that goes away must not leave it counted as wrong.)
                 await guessBudget.ReleaseAsync(reservation);
                 continue;
             }
 
-            var request = await db.EmailCodes.AsNoTracking().SingleAsync(c => c.Id == candidate.Id, cancellationToken);
+            var request = await db.EmailCodes.AsNoTracking().SingleAsync(c => c.Id == candidate.Id, CancellationToken.None);
             var sameAddress = normalizedEmail is null || string.Equals(normalizedEmail, request.NormalizedEmail, StringComparison.Ordinal);
             var matches = digits is not null && CryptographicOperations.FixedTimeEquals(
                 Encoding.ASCII.GetBytes(CodeHash(request.Id, digits)), Encoding.ASCII.GetBytes(request.CodeHash));

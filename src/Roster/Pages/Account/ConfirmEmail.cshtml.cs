@@ -18,6 +18,10 @@ namespace Roster.Pages.Account;
 public sealed class ConfirmEmailModel(
     AccountService accounts, AddressProof proof, SignInManager<User> signInManager, SignInCompletion completion, SignUpBrowser signUpBrowser) : PageModel
 {
+    /// <summary>Shown beside the password field when the password given is not the account's (or it is locked for now).</summary>
+    public const string WrongPasswordMessage =
+        "That is not the password this account was created with, or the account is locked for a few minutes after too many attempts.";
+
     /// <summary>Shown once the address is verified.</summary>
     public const string VerifiedNotice = "Your email address is verified.";
 
@@ -43,10 +47,13 @@ public sealed class ConfirmEmailModel(
     /// <summary>True when the page asks for the password (another browser, no password or a wrong one given).</summary>
     public bool NeedsPassword { get; private set; }
 
+    /// <summary>True once the address is verified and nobody is signed in by it (already verified, or a disabled account).</summary>
     public bool Confirmed { get; private set; }
 
+    /// <summary>True when the link's account or code does not match (unknown, wrong, expired: one message).</summary>
     public bool Invalid { get; private set; }
 
+    /// <summary>Shows the button (and the password field when this is not the browser that signed up); changes nothing.</summary>
     public void OnGet()
     {
         Response.Headers.CacheControl = "no-store";
@@ -56,6 +63,10 @@ public sealed class ConfirmEmailModel(
         NeedsPassword = !signUpBrowser.IsMarked(HttpContext, UserId) && User.FindUserId()?.ToString() != UserId;
     }
 
+    /// <summary>
+    /// Confirms with <see cref="AccountService.ConfirmEmailAsync"/>; the first proof signs the person in and continues
+    /// (the invitation, the workspace, or <c>/account/proven</c>); a needed or wrong password shows the field again.
+    /// </summary>
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         var confirmed = await accounts.ConfirmEmailAsync(
@@ -65,7 +76,7 @@ public sealed class ConfirmEmailModel(
             NeedsPassword = true;
             if (!string.IsNullOrEmpty(Password))
             {
-                ModelState.AddModelError(nameof(Password), "That is not the password this account was created with.");
+                ModelState.AddModelError(nameof(Password), WrongPasswordMessage);
             }
 
             return Page();

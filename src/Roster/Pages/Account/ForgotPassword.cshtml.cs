@@ -13,7 +13,7 @@ public sealed class ForgotPasswordModel(AccountService accounts) : PageModel, IA
 {
     [BindProperty]
     [Required(ErrorMessage = "Enter your email.")]
-    [DeliverableEmail]
+    [EmailLookup]
     [DataType(DataType.EmailAddress)]
     public string Email { get; set; } = "";
 

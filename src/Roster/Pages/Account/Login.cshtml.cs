@@ -19,7 +19,7 @@ public sealed class LoginModel(SignInManager<User> signInManager, AccountService
 
     [BindProperty]
     [Required(ErrorMessage = "Enter your email.")]
-    [DeliverableEmail]
+    [EmailLookup]
     [DataType(DataType.EmailAddress)]
     public string Email { get; set; } = "";
 

@@ -15,7 +15,7 @@ namespace Roster.Pages.Account;
 public sealed class ResetPasswordModel(AccountService accounts, SignInManager<User> signInManager) : PageModel, IAccountAttempt
 {
     [BindProperty(SupportsGet = true)]
-    [DeliverableEmail]
+    [EmailLookup]
     public string Email { get; set; } = "";
 
     [BindProperty(SupportsGet = true)]

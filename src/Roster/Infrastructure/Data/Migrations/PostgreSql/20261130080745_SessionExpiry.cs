@@ -16,8 +16,10 @@ namespace Roster.Infrastructure.Data.Migrations.PostgreSql
                 table: "Sessions",
                 type: "timestamp with time zone",
                 nullable: false,
-                defaultValue: new DateTimeOffset(new DateTime(1, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)));
+                defaultValue: new DateTimeOffset(new DateTime(9999, 12, 31, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)));
 
+            // The column's default is the far future, not year 1: an instance still running the previous version during a
+            // rolling upgrade inserts sessions without it, and they must not expire at once.
             // Sessions from before expiry was kept: the cookie and refresh token lifetime (14 days) from their last use.
             migrationBuilder.Sql("UPDATE \"Sessions\" SET \"ExpiresAt\" = \"LastSeenAt\" + interval '14 days';");
         }

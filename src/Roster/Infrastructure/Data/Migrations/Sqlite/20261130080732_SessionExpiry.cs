@@ -15,8 +15,10 @@ namespace Roster.Infrastructure.Data.Migrations.Sqlite
                 table: "Sessions",
                 type: "INTEGER",
                 nullable: false,
-                defaultValue: 0L);
+                defaultValue: 3155378975999999999L);
 
+            // The column's default is the far future (DateTimeOffset.MaxValue's ticks), not 0: an instance still running the
+            // previous version during a rolling upgrade inserts sessions without it, and they must not expire at once.
             // Sessions from before expiry was kept: the cookie and refresh token lifetime (14 days) from their last use.
             migrationBuilder.Sql("UPDATE \"Sessions\" SET \"ExpiresAt\" = \"LastSeenAt\" + 14 * 864000000000;");
         }
