@@ -109,8 +109,9 @@ public sealed class EmailCodeGuessBudgetTests(EmailCodeGuessBudgetTests.GuessBud
             return response.StatusCode;
         }));
         Assert.All(answers, status => Assert.Contains(status, new[] { HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests }));
-        Assert.Contains(HttpStatusCode.Unauthorized, answers); // Some guesses were compared (and refused as wrong).
-        Assert.InRange(await CountedAsync(email), 1, GuessBudgetApp.Budget);
+        // All of them may be refused: each writes its row before counting, so thirty at once can each count more than the
+        // budget and give way (the budget errs towards refusing). What may never happen is more wrong codes than the budget.
+        Assert.InRange(await CountedAsync(email), 0, GuessBudgetApp.Budget);
         Assert.InRange(await TriesAsync(email), 0, GuessBudgetApp.Budget);
 
         // Guesses in flight together near the end may be refused while one is left; one at a time, they spend the rest.
