@@ -23,7 +23,7 @@ public sealed class AccountSettingsTests(RosterApp app)
         using var browser = await CookieSession.SignInAsync(app, user);
         var newEmail = TestUsers.NewEmail();
 
-        using (var requested = await PostFormAsync(browser, "/account", "Email", new() { ["NewEmail"] = newEmail, ["CurrentPassword"] = user.Password }))
+        using (var requested = await TestUsers.PostFormAsync(browser, "/account", "Email", new() { ["NewEmail"] = newEmail, ["CurrentPassword"] = user.Password }))
         {
             Assert.Equal(HttpStatusCode.Redirect, requested.StatusCode);
         }
@@ -48,7 +48,7 @@ public sealed class AccountSettingsTests(RosterApp app)
 
         // The POST from that page confirms: the email and the user name change, verified, and the stamp rotates.
         var before = await app.FindUserAsync(user.Email);
-        using (var confirmed = await PostFormAsync(browser, link.PathAndQuery, handler: null, []))
+        using (var confirmed = await TestUsers.PostFormAsync(browser, link.PathAndQuery, handler: null, []))
         {
             Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
             Assert.Contains("Email address changed", await confirmed.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
@@ -96,8 +96,8 @@ public sealed class AccountSettingsTests(RosterApp app)
         using var browser = await CookieSession.SignInAsync(app, user);
         var free = TestUsers.NewEmail();
 
-        using var toFree = await PostFormAsync(browser, "/account", "Email", new() { ["NewEmail"] = free, ["CurrentPassword"] = user.Password });
-        using var toTaken = await PostFormAsync(browser, "/account", "Email", new() { ["NewEmail"] = owner.Email, ["CurrentPassword"] = user.Password });
+        using var toFree = await TestUsers.PostFormAsync(browser, "/account", "Email", new() { ["NewEmail"] = free, ["CurrentPassword"] = user.Password });
+        using var toTaken = await TestUsers.PostFormAsync(browser, "/account", "Email", new() { ["NewEmail"] = owner.Email, ["CurrentPassword"] = user.Password });
         Assert.Equal(toFree.StatusCode, toTaken.StatusCode);
         Assert.Equal(toFree.Headers.Location, toTaken.Headers.Location);
 
@@ -119,7 +119,7 @@ public sealed class AccountSettingsTests(RosterApp app)
     {
         var user = await TestUsers.RegisterAsync(app);
         using var browser = await CookieSession.SignInAsync(app, user);
-        using var refused = await PostFormAsync(browser, "/account", "Email", new() { ["NewEmail"] = address, ["CurrentPassword"] = user.Password });
+        using var refused = await TestUsers.PostFormAsync(browser, "/account", "Email", new() { ["NewEmail"] = address, ["CurrentPassword"] = user.Password });
         Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
         Assert.Contains("Enter an email address such as", await refused.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
         Assert.False(await app.QueryAsync(db => db.EmailChanges.AnyAsync(c => c.UserId == user.Id, Cancel)));
@@ -130,7 +130,7 @@ public sealed class AccountSettingsTests(RosterApp app)
     {
         var user = await TestUsers.RegisterAsync(app);
         using var browser = await CookieSession.SignInAsync(app, user);
-        using var refused = await PostFormAsync(browser, "/account", "Email", new() { ["NewEmail"] = TestUsers.NewEmail(), ["CurrentPassword"] = "not-the-password" });
+        using var refused = await TestUsers.PostFormAsync(browser, "/account", "Email", new() { ["NewEmail"] = TestUsers.NewEmail(), ["CurrentPassword"] = "not-the-password" });
         Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
         Assert.Contains("That is not your current password.", await refused.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
         Assert.False(await app.QueryAsync(db => db.EmailChanges.AnyAsync(c => c.UserId == user.Id, Cancel)));
@@ -144,13 +144,13 @@ public sealed class AccountSettingsTests(RosterApp app)
         using var otherBrowser = await CookieSession.SignInAsync(app, user);
         const string newPassword = "a-brand-new-passphrase-93d1";
 
-        using (var weak = await PostFormAsync(browser, "/account/password", "Change", new() { ["CurrentPassword"] = user.Password, ["NewPassword"] = "short" }))
+        using (var weak = await TestUsers.PostFormAsync(browser, "/account/password", "Change", new() { ["CurrentPassword"] = user.Password, ["NewPassword"] = "short" }))
         {
             Assert.Equal(HttpStatusCode.OK, weak.StatusCode);
             Assert.Contains("at least 8 characters", await weak.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
         }
 
-        using (var changed = await PostFormAsync(browser, "/account/password", "Change", new() { ["CurrentPassword"] = user.Password, ["NewPassword"] = newPassword }))
+        using (var changed = await TestUsers.PostFormAsync(browser, "/account/password", "Change", new() { ["CurrentPassword"] = user.Password, ["NewPassword"] = newPassword }))
         {
             Assert.Equal(HttpStatusCode.Redirect, changed.StatusCode);
         }
@@ -179,13 +179,13 @@ public sealed class AccountSettingsTests(RosterApp app)
     {
         var user = await TestUsers.RegisterAsync(app);
         using var browser = await CookieSession.SignInAsync(app, user);
-        using (var empty = await PostFormAsync(browser, "/account", "Name", new() { ["Name"] = "  " }))
+        using (var empty = await TestUsers.PostFormAsync(browser, "/account", "Name", new() { ["Name"] = "  " }))
         {
             Assert.Equal(HttpStatusCode.OK, empty.StatusCode);
             Assert.Contains("Enter a name of 1 to 100 characters.", await empty.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
         }
 
-        using (var saved = await PostFormAsync(browser, "/account", "Name", new() { ["Name"] = "Ada Lovelace" }))
+        using (var saved = await TestUsers.PostFormAsync(browser, "/account", "Name", new() { ["Name"] = "Ada Lovelace" }))
         {
             Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
         }
@@ -200,14 +200,14 @@ public sealed class AccountSettingsTests(RosterApp app)
         var stranger = await TestUsers.RegisterAsync(app);
         var owner = await TestUsers.RegisterAsync(app);
         using var strangersBrowser = await CookieSession.SignInAsync(app, stranger);
-        using (var requested = await PostFormAsync(strangersBrowser, "/account", "Email", new() { ["NewEmail"] = owner.Email, ["CurrentPassword"] = stranger.Password }))
+        using (var requested = await TestUsers.PostFormAsync(strangersBrowser, "/account", "Email", new() { ["NewEmail"] = owner.Email, ["CurrentPassword"] = stranger.Password }))
         {
             Assert.Equal(HttpStatusCode.Redirect, requested.StatusCode);
         }
 
         // A taken address gets no link (the owner is told instead): ask for a free one the owner would click, then.
         var freeAddress = TestUsers.NewEmail();
-        using (var requested = await PostFormAsync(strangersBrowser, "/account", "Email", new() { ["NewEmail"] = freeAddress, ["CurrentPassword"] = stranger.Password }))
+        using (var requested = await TestUsers.PostFormAsync(strangersBrowser, "/account", "Email", new() { ["NewEmail"] = freeAddress, ["CurrentPassword"] = stranger.Password }))
         {
             Assert.Equal(HttpStatusCode.Redirect, requested.StatusCode);
         }
@@ -219,27 +219,12 @@ public sealed class AccountSettingsTests(RosterApp app)
         Assert.Contains("Sign in to confirm your new email address", await anonymous.GetStringAsync(new Uri(link.PathAndQuery, UriKind.Relative), Cancel), StringComparison.Ordinal);
 
         using var ownersBrowser = await CookieSession.SignInAsync(app, owner);
-        using (var otherAccount = await PostFormAsync(ownersBrowser, link.PathAndQuery, handler: null, []))
+        using (var otherAccount = await TestUsers.PostFormAsync(ownersBrowser, link.PathAndQuery, handler: null, []))
         {
             Assert.Contains("This link no longer works", await otherAccount.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
         }
 
         Assert.Equal(stranger.Email, (await app.FindUserAsync(stranger.Email)).Email);
         Assert.False(await app.QueryAsync(db => db.Users.AnyAsync(u => u.Email == freeAddress, Cancel)));
-    }
-
-    /// <summary>Opens the page and posts its form with the page's hidden fields (antiforgery token, link token) and these.</summary>
-    private static async Task<HttpResponseMessage> PostFormAsync(HttpClient browser, string pathAndQuery, string? handler, Dictionary<string, string> fields)
-    {
-        var html = await browser.GetStringAsync(new Uri(pathAndQuery, UriKind.Relative), Cancel);
-        var form = TestUsers.HiddenFields(html);
-        foreach (var (name, value) in fields)
-        {
-            form[name] = value;
-        }
-
-        var target = handler is null ? pathAndQuery : $"{pathAndQuery.Split('?')[0]}?handler={handler}";
-        using var content = new FormUrlEncodedContent(form);
-        return await browser.PostAsync(new Uri(target, UriKind.Relative), content, Cancel);
     }
 }

@@ -55,6 +55,25 @@ public static partial class TestUsers
         return user;
     }
 
+    /// <summary>
+    /// Opens a page and posts its form as a browser would: the page's hidden fields (antiforgery token, link tokens) with
+    /// <paramref name="fields"/> over them, to <paramref name="pathAndQuery"/> or, with <paramref name="handler"/>, to its
+    /// path with <c>?handler=</c>. The caller disposes the answer.
+    /// </summary>
+    public static async Task<HttpResponseMessage> PostFormAsync(HttpClient browser, string pathAndQuery, string? handler, Dictionary<string, string> fields)
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        var form = HiddenFields(await browser.GetStringAsync(new Uri(pathAndQuery, UriKind.Relative), cancel));
+        foreach (var (name, value) in fields)
+        {
+            form[name] = value;
+        }
+
+        var target = handler is null ? pathAndQuery : $"{pathAndQuery.Split('?')[0]}?handler={handler}";
+        using var content = new FormUrlEncodedContent(form);
+        return await browser.PostAsync(new Uri(target, UriKind.Relative), content, cancel);
+    }
+
     public static bool IsVerificationEmail(MimeMessage message) =>
         message.Subject?.StartsWith("Verify your email", StringComparison.Ordinal) == true;
 

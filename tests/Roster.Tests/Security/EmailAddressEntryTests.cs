@@ -90,14 +90,14 @@ public sealed class EmailAddressEntryTests(RosterApp app)
             ("/login/email", new() { ["Email"] = email }),
         })
         {
-            using var response = await PostFormAsync(app.CreateHttpClient(new CookieContainer()), path, handler: null, fields);
+            using var response = await TestUsers.PostFormAsync(app.CreateHttpClient(new CookieContainer()), path, handler: null, fields);
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {response.StatusCode}");
             var page = await response.Content.ReadAsStringAsync(Cancel);
             Assert.True(page.Contains(WebUtility.HtmlEncode(EmailAddresses.Message), StringComparison.Ordinal), path);
         }
 
         // Pages that look an account up: text that could be an address is answered as an unknown one.
-        using (var login = await PostFormAsync(app.CreateHttpClient(new CookieContainer()), "/login", handler: null, new() { ["Email"] = email, ["Password"] = TestUsers.Password }))
+        using (var login = await TestUsers.PostFormAsync(app.CreateHttpClient(new CookieContainer()), "/login", handler: null, new() { ["Email"] = email, ["Password"] = TestUsers.Password }))
         {
             var page = await login.Content.ReadAsStringAsync(Cancel);
             var expected = EmailAddresses.IsLookup(email) ? Roster.Pages.Account.LoginModel.FailureMessage : EmailAddresses.Message;
@@ -105,7 +105,7 @@ public sealed class EmailAddressEntryTests(RosterApp app)
         }
 
         // A reset link's address is a hidden field: a refused one is a broken link, and nothing is reset.
-        using (var reset = await PostFormAsync(
+        using (var reset = await TestUsers.PostFormAsync(
             app.CreateHttpClient(new CookieContainer()), "/reset-password?code=abc", handler: null, new() { ["Email"] = email, ["Code"] = "abc", ["Password"] = "a-new-password-1234" }))
         {
             Assert.Equal(HttpStatusCode.OK, reset.StatusCode);
@@ -115,7 +115,7 @@ public sealed class EmailAddressEntryTests(RosterApp app)
         // Account settings: the new address of an email change.
         var user = await TestUsers.RegisterAsync(app);
         using var browser = await CookieSession.SignInAsync(app, user);
-        using (var change = await PostFormAsync(browser, "/account", "Email", new() { ["NewEmail"] = email, ["CurrentPassword"] = user.Password }))
+        using (var change = await TestUsers.PostFormAsync(browser, "/account", "Email", new() { ["NewEmail"] = email, ["CurrentPassword"] = user.Password }))
         {
             Assert.Equal(HttpStatusCode.OK, change.StatusCode);
             Assert.Contains(WebUtility.HtmlEncode(EmailAddresses.Message), await change.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
@@ -143,21 +143,6 @@ public sealed class EmailAddressEntryTests(RosterApp app)
         Assert.Equal(0, await app.QueryAsync(db => db.EmailCodes.CountAsync(c => c.Email == trimmed, Cancel)));
         Assert.Equal(0, await app.QueryAsync(db => db.EmailChanges.CountAsync(c => c.NewEmail == trimmed, Cancel)));
         Assert.DoesNotContain(app.Mailbox.Messages, m => m.To.Mailboxes.Any(to => to.Address == trimmed));
-    }
-
-    /// <summary>Opens the page and posts its form with the page's hidden fields (antiforgery token) and these.</summary>
-    private static async Task<HttpResponseMessage> PostFormAsync(HttpClient browser, string pathAndQuery, string? handler, Dictionary<string, string> fields)
-    {
-        var html = await browser.GetStringAsync(new Uri(pathAndQuery, UriKind.Relative), Cancel);
-        var form = TestUsers.HiddenFields(html);
-        foreach (var (name, value) in fields)
-        {
-            form[name] = value;
-        }
-
-        var target = handler is null ? pathAndQuery : $"{pathAndQuery.Split('?')[0]}?handler={handler}";
-        using var content = new FormUrlEncodedContent(form);
-        return await browser.PostAsync(new Uri(target, UriKind.Relative), content, Cancel);
     }
 }
 
