@@ -41,6 +41,9 @@ public static class MembershipSourceNames
     {
         MembershipSource.CreatedWorkspace => "created_workspace",
         MembershipSource.InvitationLink => "invitation_link",
+        MembershipSource.JoinRequest => "join_request",
+        MembershipSource.CompanyDomain => "company_domain",
+        MembershipSource.EmailInvitation => "email_invitation",
         _ => "unknown",
     };
 }

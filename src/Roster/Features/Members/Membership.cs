@@ -8,6 +8,15 @@ public enum MembershipSource
 
     /// <summary>Joined through an invitation link (<see cref="Membership.InvitationLinkId"/> names it while it exists).</summary>
     InvitationLink = 1,
+
+    /// <summary>An Admin approved the person's request to join (SPEC section 5).</summary>
+    JoinRequest = 2,
+
+    /// <summary>Joined automatically: a verified email on the workspace's company domain, under the automatic join policy.</summary>
+    CompanyDomain = 3,
+
+    /// <summary>Accepted an email invitation sent to their verified address (SPEC section 4).</summary>
+    EmailInvitation = 4,
 }
 
 /// <summary>

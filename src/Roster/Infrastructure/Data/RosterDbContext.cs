@@ -47,6 +47,9 @@ public abstract class RosterDbContext(DbContextOptions options)
     /// <summary>OpenID Connect identities linked to accounts, keyed by (issuer, subject).</summary>
     public DbSet<ExternalLogin> ExternalLogins => Set<ExternalLogin>();
 
+    /// <summary>The durable email outbox (<see cref="Email.EmailOutbox"/>): messages saved with the change they tell about, delivered by a worker.</summary>
+    public DbSet<Email.OutboxMessage> OutboxMessages => Set<Email.OutboxMessage>();
+
     /// <summary>Data-protection keys live in the database so every app instance can read every cookie and token.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

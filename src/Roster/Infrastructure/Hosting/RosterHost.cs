@@ -157,6 +157,7 @@ public static class RosterHost
         }
 
         // Notices no request waits for are sent after the response, by a background sender.
+        builder.Services.AddScoped<EmailOutbox>();
         builder.Services.AddSingleton<OutgoingEmail>();
         builder.Services.AddHostedService<OutgoingEmailSender>();
 

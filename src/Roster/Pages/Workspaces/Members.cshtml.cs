@@ -45,8 +45,14 @@ public sealed class MembersModel(
 
     public static string JoinedThrough(MemberSummary member) =>
         member.InvitationLinkFingerprint is { } fingerprint ? $"Link {fingerprint}"
-        : member.Source == MembershipSource.CreatedWorkspace ? "Created the workspace"
-        : "An invitation link that no longer exists";
+        : member.Source switch
+        {
+            MembershipSource.CreatedWorkspace => "Created the workspace",
+            MembershipSource.JoinRequest => "Request to join, approved",
+            MembershipSource.CompanyDomain => "Joined with the company domain",
+            MembershipSource.EmailInvitation => "Email invitation",
+            _ => "An invitation link that no longer exists",
+        };
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) =>
         await LoadAsync(cancellationToken) ? Page() : NotFound();
