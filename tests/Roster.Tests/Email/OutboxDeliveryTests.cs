@@ -74,7 +74,8 @@ public sealed class OutboxDeliveryTests(RosterApp app)
     {
         var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
         var port = FreePort();
-        await using var isolated = await IsolatedApp.StartAsync(SmtpSettings(port, pollInterval: "00:00:05"), services: services =>
+        var logs = new LogRecorder();
+        await using var isolated = await IsolatedApp.StartAsync(SmtpSettings(port, pollInterval: "00:00:05"), logs, services: services =>
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(clock);
@@ -112,7 +113,104 @@ public sealed class OutboxDeliveryTests(RosterApp app)
 
         await Task.Delay(500, Cancel);
         Assert.Single(smtp.Mailbox.Messages, m => m.To.Mailboxes.Any(box => box.Address == to));
+
+        // The log tells the operator what happened, by id, kind, recipient and attempt; never the body or its link.
+        Assert.Contains(logs.Entries, entry => entry.StartsWith("Warning", StringComparison.Ordinal) && entry.Contains(id.ToString(), StringComparison.Ordinal) && entry.Contains("attempt 1", StringComparison.Ordinal));
+        Assert.Contains(logs.Entries, entry => entry.Contains(id.ToString(), StringComparison.Ordinal) && entry.Contains("sent (attempt 2)", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Entries, entry => entry.Contains(secret, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task A_message_held_by_a_worker_that_died_is_sent_once_its_lease_ends_and_not_before()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        await using var smtp = new TestSmtpServer();
+        await smtp.StartAsync();
+        await using var isolated = await IsolatedApp.StartAsync(SmtpSettings(smtp.Port, pollInterval: "00:00:05"), services: services =>
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(clock);
+        });
+        var to = TestUsers.NewEmail();
+
+        // As another instance leaves it when killed mid-send: claimed (one attempt, a lease of two minutes), never finished.
+        Guid id;
+        var leaseEnds = clock.GetUtcNow() + TimeSpan.FromMinutes(2);
+        await using (var scope = isolated.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RosterDbContext>();
+            await using var transaction = await db.Database.BeginTransactionAsync(Cancel);
+            id = scope.ServiceProvider.GetRequiredService<EmailOutbox>().Add(Message(to, "after the lease"), "test");
+            await db.SaveChangesAsync(Cancel);
+            await db.OutboxMessages.Where(m => m.Id == id).ExecuteUpdateAsync(
+                setters => setters.SetProperty(m => m.LockedUntil, (DateTimeOffset?)leaseEnds).SetProperty(m => m.Attempts, 1), Cancel);
+            await transaction.CommitAsync(Cancel);
+        }
+
+        // Polls within the lease leave it alone.
+        for (var step = 0; step < 5; step++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(20));
+            await Task.Delay(100, Cancel);
+        }
+
+        await Task.Delay(500, Cancel);
+        Assert.Empty(smtp.Mailbox.Messages);
+        Assert.Equal(1, (await ReadAsync(isolated.Services, id)).Attempts);
+
+        clock.Advance(TimeSpan.FromSeconds(25));
+        await smtp.Mailbox.WaitForMessageAsync(to);
+        var sent = await WaitForRowAsync(isolated.Services, id, m => m.Status == OutboxMessageStatus.Sent);
+        Assert.Equal(2, sent.Attempts);
+        Assert.Single(smtp.Mailbox.Messages);
+    }
+
+    [Fact]
+    public async Task A_message_the_server_never_takes_is_given_up_after_the_configured_time_with_its_body_cleared()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        var port = FreePort();
+        var settings = SmtpSettings(port, pollInterval: "00:00:05");
+        settings["Roster:Email:Outbox:FirstRetryDelay"] = "00:00:30";
+        settings["Roster:Email:Outbox:MaxRetryDelay"] = "00:01:00";
+        settings["Roster:Email:Outbox:GiveUpAfter"] = "00:05:00";
+        await using var isolated = await IsolatedApp.StartAsync(settings, services: services =>
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(clock);
+        });
+
+        var id = await AddAsync(isolated.Services, Message(TestUsers.NewEmail(), "never delivered"));
+        var start = clock.GetUtcNow();
+        await WaitForRowAsync(isolated.Services, id, m => m.Attempts == 1 && m.LockedUntil == null);
+
+        var row = await ReadAsync(isolated.Services, id);
+        for (var step = 0; step < 60 && row.Status == OutboxMessageStatus.Pending; step++)
+        {
+            // Still pending: it is not given up before its time.
+            Assert.True(clock.GetUtcNow() - start < TimeSpan.FromMinutes(5) + TimeSpan.FromMinutes(1), "Still pending long after GiveUpAfter.");
+            clock.Advance(TimeSpan.FromSeconds(15));
+            await Task.Delay(150, Cancel);
+            row = await ReadAsync(isolated.Services, id);
+        }
+
+        Assert.Equal(OutboxMessageStatus.Failed, row.Status);
+        Assert.True(clock.GetUtcNow() - start >= TimeSpan.FromMinutes(4), "Given up before the last retry within GiveUpAfter was due.");
+        Assert.True(row.Attempts > 3, $"Only {row.Attempts} attempts in five minutes of retries.");
+        Assert.Null(row.ProtectedBody);
+        Assert.Null(row.SentAt);
+        Assert.Contains($"127.0.0.1:{port}", row.LastError, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(1, 30)]
+    [InlineData(2, 60)]
+    [InlineData(3, 120)]
+    [InlineData(7, 1920)]
+    [InlineData(8, 3600)]
+    [InlineData(40, 3600)]
+    public void The_wait_after_a_failed_try_doubles_from_thirty_seconds_up_to_an_hour(int attempts, int seconds) =>
+        Assert.Equal(TimeSpan.FromSeconds(seconds), OutboxWorker.RetryDelay(attempts, new OutboxOptions()));
 
     [Fact]
     public async Task A_recipient_the_server_refuses_for_good_fails_at_once_without_retrying()

@@ -153,6 +153,14 @@ public sealed partial class OutboxWorker(
         {
             result = await mailer.SendAsync(message, cancellationToken);
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The app is stopping mid-send: hand the message back at once (the try still counts), so another instance need
+            // not wait for the lease. Whether the server got it is unknown; at least once, as above.
+            await db.OutboxMessages.Where(m => m.Id == id && m.LockedUntil == lease)
+                .ExecuteUpdateAsync(setters => setters.SetProperty(m => m.LockedUntil, (DateTimeOffset?)null), CancellationToken.None);
+            throw;
+        }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             result = MailResult.Transient(exception.Message);
