@@ -12,7 +12,8 @@ using Roster.Infrastructure.Text;
 namespace Roster.Features.Workspaces;
 
 /// <summary>Workspaces: creating one (with its creator as Admin), renaming, deleting, and the lists a person sees.</summary>
-public sealed class WorkspaceService(RosterDbContext db, MemberService members, PlanCatalog plans, AuditLog audit, TimeProvider time)
+public sealed class WorkspaceService(
+    RosterDbContext db, MemberService members, PlanCatalog plans, AuditLog audit, TimeProvider time, CompanyDomains.PublicMailDomains publicDomains)
 {
     /// <summary>Creates a workspace with the actor as its Admin. Errors: <c>validation_failed</c> on <c>name</c>.</summary>
     public async Task<Result<WorkspaceSummary>> CreateAsync(Actor actor, CreateWorkspaceRequest request, CancellationToken cancellationToken)
@@ -90,6 +91,7 @@ public sealed class WorkspaceService(RosterDbContext db, MemberService members, 
 
         // Children first: memberships hold permissions (restricted) and links; then what the workspace owns.
         await db.Memberships.Where(m => m.WorkspaceId == workspaceId).ExecuteDeleteAsync(cancellationToken);
+        await db.JoinRequests.Where(r => r.WorkspaceId == workspaceId).ExecuteDeleteAsync(cancellationToken);
         await db.InvitationLinks.Where(l => l.WorkspaceId == workspaceId).ExecuteDeleteAsync(cancellationToken);
         await db.ApiKeys.Where(k => k.WorkspaceId == workspaceId).ExecuteDeleteAsync(cancellationToken);
         await db.Permissions.Where(p => p.WorkspaceId == workspaceId).ExecuteDeleteAsync(cancellationToken);
@@ -175,9 +177,12 @@ public sealed class WorkspaceService(RosterDbContext db, MemberService members, 
                 new PermissionSnapshot(x.Permission.Id, x.Permission.Name, x.Permission.Kind, x.Permission.Grants),
                 x.Workspace.MemberCount,
                 x.Workspace.CreatedAt,
-                plans.Of(x.Workspace.Plan)));
+                plans.Of(x.Workspace.Plan),
+                x.Workspace.CompanyDomain,
+                x.Workspace.JoinPolicy,
+                x.Workspace.AutoJoinPermissionId));
 
-    private static Error? ValidateName(string? input, out string name)
+    internal static Error? ValidateName(string? input, out string name)
     {
         name = (input ?? "").Trim();
         return name.Length == 0 || StorableText.Length(name) > Workspace.NameMaxLength
@@ -210,6 +215,8 @@ public sealed class WorkspaceService(RosterDbContext db, MemberService members, 
         var builtIns = Permission.BuiltInsFor(workspace.Id, now);
         var admin = builtIns.Single(p => p.Kind == PermissionKind.Admin);
 
+        // SPEC section 5: the company domain starts as the creator's verified email's, unless a public mail provider's.
+        workspace.SetInitialCompanyDomain(await CompanyDomains.CompanyDomainService.InitialForCreatorAsync(db, publicDomains, userId, cancellationToken));
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (onlyIfNone)
         {
@@ -233,6 +240,7 @@ public sealed class WorkspaceService(RosterDbContext db, MemberService members, 
 
         await transaction.CommitAsync(cancellationToken);
         db.ChangeTracker.Clear();
-        return new WorkspaceSummary(workspace.Id, workspace.Name, admin.ToSnapshot(), 1, workspace.CreatedAt, plans.Of(workspace.Plan));
+        return new WorkspaceSummary(
+            workspace.Id, workspace.Name, admin.ToSnapshot(), 1, workspace.CreatedAt, plans.Of(workspace.Plan), workspace.CompanyDomain, workspace.JoinPolicy);
     }
 }
