@@ -41,11 +41,25 @@ public sealed class AdminJoinNotices(RosterDbContext db, EmailOutbox outbox, Pub
     /// <summary>
     /// Adds a "someone joined" email for each Admin of the workspace who wants them, but not to <paramref name="exceptUserId"/>
     /// (the Admin who let them in knows) nor to the person who joined (not saved: the caller saves). This runs on the
-    /// accept hot path (<see cref="MemberService.AddAsync"/>): one query for the person, the workspace and the Admins to
-    /// tell, then one outbox row per Admin who wants it, written by the caller's save. Returns how many.
+    /// accept hot path (<see cref="MemberService.AddAsync"/>): one query for the Admins to tell, and only when there are
+    /// some a second for the person and the workspace, then one outbox row per Admin who wants it, written by the
+    /// caller's save. Returns how many.
     /// </summary>
     public async Task<int> AddJoinedAsync(Guid workspaceId, Guid userId, Guid permissionId, MembershipSource source, Guid? exceptUserId, CancellationToken cancellationToken)
     {
+        // The Admins who want the email first: when there are none (the common case of a lone Admin who turned them
+        // off, or the Admin who let the person in), that one query is all.
+        var admins = await db.Memberships.AsNoTracking()
+            .Where(m => m.WorkspaceId == workspaceId && m.JoinNoticesOffAt == null && m.UserId != userId && m.UserId != exceptUserId)
+            .Join(db.Permissions.Where(PermissionQueries.Administers), m => m.PermissionId, p => p.Id, (m, p) => m.UserId)
+            .Join(db.Users, id => id, admin => admin.Id, (id, admin) => admin.Email)
+            .Where(address => address != null)
+            .ToListAsync(cancellationToken);
+        if (admins.Count == 0)
+        {
+            return 0;
+        }
+
         var facts = await db.Users.AsNoTracking().Where(u => u.Id == userId)
             .Select(u => new
             {
@@ -53,15 +67,9 @@ public sealed class AdminJoinNotices(RosterDbContext db, EmailOutbox outbox, Pub
                 u.Email,
                 Workspace = db.Workspaces.Where(w => w.Id == workspaceId).Select(w => w.Name).FirstOrDefault(),
                 Permission = db.Permissions.Where(p => p.Id == permissionId).Select(p => p.Name).FirstOrDefault(),
-                Admins = db.Memberships
-                    .Where(m => m.WorkspaceId == workspaceId && m.JoinNoticesOffAt == null && m.UserId != userId && m.UserId != exceptUserId)
-                    .Join(db.Permissions.Where(PermissionQueries.Administers), m => m.PermissionId, p => p.Id, (m, p) => m.UserId)
-                    .Join(db.Users, id => id, admin => admin.Id, (id, admin) => admin.Email)
-                    .Where(address => address != null)
-                    .ToList(),
             })
             .SingleOrDefaultAsync(cancellationToken);
-        if (facts?.Workspace is null || facts.Admins.Count == 0)
+        if (facts?.Workspace is null)
         {
             return 0;
         }
@@ -77,12 +85,12 @@ public sealed class AdminJoinNotices(RosterDbContext db, EmailOutbox outbox, Pub
         };
         var text = $"{Describe(name, facts.Email ?? "")} joined {facts.Workspace} {how} as {facts.Permission}.";
         var link = urls.Absolute($"/w/{workspaceId}/settings/members");
-        foreach (var admin in facts.Admins)
+        foreach (var admin in admins)
         {
             outbox.Add(Message(admin!, $"{name} joined {facts.Workspace}", text, link, "See the members"), JoinedKind);
         }
 
-        return facts.Admins.Count;
+        return admins.Count;
     }
 
     private async Task<List<string>> RecipientsAsync(Guid workspaceId, Guid? exceptUserId, CancellationToken cancellationToken) =>
