@@ -22,7 +22,7 @@ public sealed class CompanyDomainJourneyTests(RosterApp app, BrowserFixture brow
 
         // The Admin sees the domain the workspace took from their verified address, with Request to join.
         await adminPage.GotoAsync($"/w/{workspaceId}/settings/workspace");
-        await Expect(adminPage.GetByLabel("Company domain", new() { Exact = true })).ToHaveValueAsync(domain);
+        await Expect(adminPage.GetByRole(AriaRole.Textbox, new() { Name = "Company domain", Exact = true })).ToHaveValueAsync(domain);
         await Expect(adminPage.GetByRole(AriaRole.Radio, new() { Name = "Request to join: an Admin approves each one" })).ToBeCheckedAsync();
         await Expect(adminPage.Locator("[data-locked-feature=automatic-domain-join]")).ToBeVisibleAsync();
 
@@ -67,6 +67,6 @@ public sealed class CompanyDomainJourneyTests(RosterApp app, BrowserFixture brow
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Gia Gmail's Workspace", Level = 1 })).ToBeVisibleAsync();
 
         await page.GotoAsync($"/w/{workspaceId}/settings/workspace");
-        await Expect(page.GetByLabel("Company domain", new() { Exact = true })).ToHaveValueAsync("");
+        await Expect(page.GetByRole(AriaRole.Textbox, new() { Name = "Company domain", Exact = true })).ToHaveValueAsync("");
     }
 }
