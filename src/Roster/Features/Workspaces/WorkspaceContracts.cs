@@ -13,11 +13,17 @@ public sealed record CreateWorkspaceRequest([property: StorableText(Workspace.Na
 /// a domain (null or "" clears it); <c>joinPolicy</c>: <c>off</c>, <c>request</c> or <c>automatic</c>;
 /// <c>autoJoinPermission</c>: a permission's name or id (SPEC section 5, <c>CompanyDomainService</c>).
 /// </summary>
-public sealed record UpdateWorkspaceRequest(
-    [property: StorableText(Workspace.NameMaxLength)] string? Name,
-    System.Text.Json.JsonElement CompanyDomain = default,
-    [property: StorableText(16)] string? JoinPolicy = null,
-    [property: StorableText(64)] string? AutoJoinPermission = null);
+public sealed record UpdateWorkspaceRequest([property: StorableText(Workspace.NameMaxLength)] string? Name)
+{
+    /// <summary>Absent: kept; null or "": cleared; else a domain name (a JSON element, to tell absent from null).</summary>
+    public System.Text.Json.JsonElement CompanyDomain { get; init; }
+
+    [StorableText(16)]
+    public string? JoinPolicy { get; init; }
+
+    [StorableText(64)]
+    public string? AutoJoinPermission { get; init; }
+}
 
 /// <summary>
 /// A workspace as one of its members sees it, on the wire: their permission by name and id; its company domain (or

@@ -62,8 +62,21 @@ public static class WorkspacesApi
             return Error.Validation(CompanyDomainErrors.DomainField, "A domain name as a string, or null to clear it.").ToProblem();
         }
 
-        var change = new CompanyDomainChange(
-            domainGiven, domainGiven ? request.CompanyDomain.GetString() : null, request.JoinPolicy, request.AutoJoinPermission);
+        string? domain = null;
+        if (request.CompanyDomain.ValueKind == JsonValueKind.String)
+        {
+            try
+            {
+                domain = request.CompanyDomain.GetString();
+            }
+            catch (InvalidOperationException)
+            {
+                // Text no database can store (a lone surrogate): a field error, as StorableText answers for the others.
+                return CompanyDomainErrors.Invalid.ToProblem();
+            }
+        }
+
+        var change = new CompanyDomainChange(domainGiven, domain, request.JoinPolicy, request.AutoJoinPermission);
         if (!change.IsEmpty)
         {
             // The company-domain change first: its checks read the database; the name was checked above.
