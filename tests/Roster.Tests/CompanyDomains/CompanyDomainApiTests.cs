@@ -57,6 +57,7 @@ public sealed class CompanyDomainApiTests(RosterApp app)
             Assert.True(list.Contains(domain), domain);
         }
 
+        Assert.True(list.Contains("Example.com"));
         Assert.False(list.Contains("acme.test"));
         Assert.False(list.Contains("sub.gmail.com.evil.test"));
     }

@@ -32,6 +32,16 @@ public sealed class PublicMailDomains
     /// <summary>How many domains the list holds.</summary>
     public int Count => domains.Count;
 
-    /// <summary>Whether the domain (any spelling: it is normalised first) is a public mail provider's.</summary>
-    public bool Contains(string? domain) => CompanyDomainNames.Normalize(domain) is { } normalized && domains.Contains(normalized);
+    /// <summary>
+    /// The second-level names RFC 2606 (section 3) reserves for documentation: no company has addresses there, so they
+    /// are never a company domain either (the address a form's example or a test suite uses for anyone at all).
+    /// </summary>
+    public static IReadOnlySet<string> ReservedForDocumentation { get; } = new HashSet<string>(StringComparer.Ordinal) { "example.com", "example.net", "example.org" };
+
+    /// <summary>
+    /// Whether the domain (any spelling: it is normalised first) can never be a company domain: a public mail provider's,
+    /// or one of <see cref="ReservedForDocumentation"/>.
+    /// </summary>
+    public bool Contains(string? domain) =>
+        CompanyDomainNames.Normalize(domain) is { } normalized && (domains.Contains(normalized) || ReservedForDocumentation.Contains(normalized));
 }
