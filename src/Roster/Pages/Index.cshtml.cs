@@ -13,7 +13,7 @@ namespace Roster.Pages;
 /// signed up through the API) is offered to create one, with its name prefilled (one click accepts it); creating is a POST.
 /// </summary>
 [Authorize]
-public sealed class IndexModel(WorkspaceService workspaces, UserManager<User> users) : PageModel
+public sealed class IndexModel(WorkspaceService workspaces, UserManager<User> users, Features.CompanyDomains.DiscoveryService discovery) : PageModel
 {
     /// <summary>The new workspace's name: prefilled with the default a first sign-in would give it.</summary>
     [BindProperty]
@@ -34,6 +34,12 @@ public sealed class IndexModel(WorkspaceService workspaces, UserManager<User> us
         if (user is null)
         {
             return Challenge();
+        }
+
+        // SPEC section 1.1: their team may be on Roster already (a verified email on a workspace's company domain).
+        if (await discovery.AnyAsync(user.Id, cancellationToken))
+        {
+            return LocalRedirect("/discover");
         }
 
         Name = Workspace.DefaultNameFor(user.DisplayName);

@@ -20,7 +20,7 @@ public sealed class WorkspacesApiTests(RosterApp app)
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
         Assert.Equal(
-            ["createdAt", "id", "memberCount", "name", "permission", "permissionId"],
+            ["autoJoinPermissionId", "companyDomain", "createdAt", "id", "joinPolicy", "memberCount", "name", "permission", "permissionId"],
             body.EnumerateObject().Select(property => property.Name).Order(StringComparer.Ordinal));
         var id = body.GetProperty("id").GetGuid();
         Assert.NotEqual(Guid.Empty, id);

@@ -90,6 +90,7 @@ public static class AuthorizationMatrix
     private static readonly Outcome Invalid = new("400 validation_failed", 400, Refused: false, Code: "validation_failed");
     private static readonly Outcome NoToken = new("404 access_token.not_found", 404, Refused: false, Code: "access_token.not_found");
     private static readonly Outcome AlreadyMember = new("409 invitation.already_member", 409, Refused: false, Code: "invitation.already_member");
+    private static readonly Outcome NoJoinRequest = new("404 join_request.not_found", 404, Refused: false, Code: "join_request.not_found");
 
 
     // Page answers. Refused pages render the friendly error page with the status.
@@ -276,6 +277,25 @@ public static class AuthorizationMatrix
         Page("POST", "/w/{workspaceId}/settings/api-keys", "Create", null,                 [ToLogin,    PageForbidden, PageForbidden, PageForbidden, Done,   PageHidden, PageForbidden, PageForbidden], CreateKeyOnThePage),
         Page("POST", "/w/{workspaceId}/settings/api-keys", "Revoke", null,                 [ToLogin,    PageForbidden, PageForbidden, PageForbidden, Done,   PageHidden, PageForbidden, PageForbidden], RevokeKeyOnThePage),
         Page("GET", "/w/{workspaceId}/settings/plan", null, null,                          [ToLogin,    Shown,         Shown,         Shown,         Shown,  PageHidden, PageForbidden, PageForbidden], Visit(s => $"{s.Pages}/settings/plan")),
+
+        // ---- Company domains and join requests (issue 8). The scenario's people are members already and share no company
+        // domain, so asking to join answers 404 as for any workspace not discoverable; deciding an unknown request is 404. ----
+        //                                                                                Anonymous   Viewer         Member         ReadOnly       Admin       OtherAdmin  ApiKey         OtherKey
+        Api("GET", "/api/v1/me/discoverable-workspaces", null,                             [SignIn,     Ok,            Ok,            Ok,            Ok,         Ok,         KeyRefused,    KeyRefused], Send(HttpMethod.Get, _ => "/api/v1/me/discoverable-workspaces")),
+        Api("POST", "/api/v1/workspaces/{workspaceId}/join-requests", "not discoverable for the caller", [SignIn, Hidden, Hidden,       Hidden,        Hidden,     Hidden,     KeyRefused,    KeyRefused],     Send(HttpMethod.Post, s => $"{s.Api}/join-requests")),
+        Api("GET", "/api/v1/workspaces/{workspaceId}/join-requests", null,                 [SignIn,     NotAdmin,      NotAdmin,      NotAdmin,      Ok,         Hidden,     KeyRefused,    Hidden],     Send(HttpMethod.Get, s => $"{s.Api}/join-requests")),
+        Api("POST", "/api/v1/workspaces/{workspaceId}/join-requests/{requestId}/approve", "an unknown request", [SignIn, NotAdmin, NotAdmin, NotAdmin, NoJoinRequest, Hidden, KeyRefused, Hidden], Send(HttpMethod.Post, s => $"{s.Api}/join-requests/{Guid.NewGuid()}/approve", _ => new { permission = "Member" })),
+        Api("POST", "/api/v1/workspaces/{workspaceId}/join-requests/{requestId}/decline", "an unknown request", [SignIn, NotAdmin, NotAdmin, NotAdmin, NoJoinRequest, Hidden, KeyRefused, Hidden], Send(HttpMethod.Post, s => $"{s.Api}/join-requests/{Guid.NewGuid()}/decline")),
+        Api("GET", "/api/v1/workspaces/{workspaceId}/notifications", null,                 [SignIn,     NotAdmin,      NotAdmin,      NotAdmin,      Ok,         Hidden,     KeyRefused,    Hidden],     Send(HttpMethod.Get, s => $"{s.Api}/notifications")),
+        Api("PUT", "/api/v1/workspaces/{workspaceId}/notifications", null,                 [SignIn,     NotAdmin,      NotAdmin,      NotAdmin,      Ok,         Hidden,     KeyRefused,    Hidden],     Send(HttpMethod.Put, s => $"{s.Api}/notifications", _ => new { joinNotices = true })),
+        Page("GET", "/discover", null, "nothing to discover",                              [ToLogin,    ToRoot,        ToRoot,        ToRoot,        ToRoot,     ToRoot,     PageForbidden, PageForbidden], Visit(_ => "/discover")),
+        Page("POST", "/discover", "Join", "a workspace not discoverable for the caller",   [ToLogin,    ToRoot,        ToRoot,        ToRoot,        ToRoot,     ToRoot,     PageForbidden, PageForbidden], Submit(_ => "/discover?handler=Join", s => new() { ["workspaceId"] = s.Workspace.Id.ToString() })),
+        Page("POST", "/discover", "Create", "the caller has a workspace",                  [ToLogin,    ToWorkspace,   ToWorkspace,   ToWorkspace,   ToWorkspace, ToWorkspace, PageForbidden, PageForbidden], Submit(_ => "/discover?handler=Create")),
+        Page("GET", "/w/{workspaceId}/settings/workspace/join-settings", null, null,       [ToLogin,    PageForbidden, PageForbidden, PageForbidden, ToWorkspace, PageHidden, PageForbidden, PageForbidden], Visit(s => $"{s.Pages}/settings/workspace/join-settings")),
+        Page("POST", "/w/{workspaceId}/settings/workspace/join-settings", "Domain", "the policy kept", [ToLogin, PageForbidden, PageForbidden, PageForbidden, Done, PageHidden, PageForbidden, PageForbidden], Submit(s => $"{s.Pages}/settings/workspace/join-settings?handler=Domain", _ => new() { ["CompanyDomain"] = "", ["JoinPolicy"] = "request" })),
+        Page("POST", "/w/{workspaceId}/settings/workspace/join-settings", "Approve", "an unknown request", [ToLogin, PageForbidden, PageForbidden, PageForbidden, Done, PageHidden, PageForbidden, PageForbidden], Submit(s => $"{s.Pages}/settings/workspace/join-settings?handler=Approve&requestId={Guid.NewGuid()}", _ => new() { ["Permission"] = "Member" })),
+        Page("POST", "/w/{workspaceId}/settings/workspace/join-settings", "Decline", "an unknown request", [ToLogin, PageForbidden, PageForbidden, PageForbidden, Done, PageHidden, PageForbidden, PageForbidden], Submit(s => $"{s.Pages}/settings/workspace/join-settings?handler=Decline&requestId={Guid.NewGuid()}")),
+        Page("POST", "/w/{workspaceId}/settings/workspace/join-settings", "Notices", null, [ToLogin,    PageForbidden, PageForbidden, PageForbidden, Done,       PageHidden, PageForbidden, PageForbidden], Submit(s => $"{s.Pages}/settings/workspace/join-settings?handler=Notices", _ => new() { ["JoinNotices"] = "true" })),
     ];
 
     public static MatrixRow Find(string name) => Rows.Single(row => row.Name == name);

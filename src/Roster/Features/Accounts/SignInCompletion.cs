@@ -13,7 +13,7 @@ public sealed record SignInOutcome(string RedirectUrl, string? Notice);
 /// invitation link joins that workspace; anyone else opens their workspace, which is created on their first
 /// sign-in (the seed: "the Dashboard is automatically created").
 /// </summary>
-public sealed class SignInCompletion(InvitationService invitations, WorkspaceService workspaces)
+public sealed class SignInCompletion(InvitationService invitations, WorkspaceService workspaces, CompanyDomains.DiscoveryService discovery)
 {
     public async Task<SignInOutcome> CompleteAsync(User user, string? invitationToken, string? returnUrl, IUrlHelper url, CancellationToken cancellationToken)
     {
@@ -36,6 +36,12 @@ public sealed class SignInCompletion(InvitationService invitations, WorkspaceSer
         {
             // Back to an invitation's page, where they choose to join: no workspace of their own meanwhile.
             return new SignInOutcome(returnUrl, null);
+        }
+
+        // SPEC section 1.1: someone in no workspace whose team is already on Roster is offered to join it first.
+        if (await workspaces.DefaultWorkspaceIdAsync(user.Id, cancellationToken) is null && await discovery.AnyAsync(user.Id, cancellationToken))
+        {
+            return new SignInOutcome(local ? returnUrl! : "/discover", null);
         }
 
         var workspaceId = await workspaces.EnsureWorkspaceAsync(user, cancellationToken);

@@ -20,6 +20,12 @@ public static class AuditActions
     public const string PermissionDeleted = "permission.deleted";
     public const string JoinRequestApproved = "join_request.approved";
     public const string JoinRequestDeclined = "join_request.declined";
+
+    /// <summary>The company domain, join policy or auto-join permission changed (details: "old → new" of each).</summary>
+    public const string WorkspaceJoinSettingsChanged = "workspace.join_settings_changed";
+
+    /// <summary>Someone joined by themselves through the company domain, under the automatic join policy.</summary>
+    public const string MemberJoinedByDomain = "member.joined_by_domain";
     public const string PlanChanged = "plan.changed";
     public const string ApiKeyCreated = "api_key.created";
     public const string ApiKeyRevoked = "api_key.revoked";
@@ -45,6 +51,7 @@ public static class AuditActions
         InvitationAccepted, InvitationRefused, EmailInvitationSent, EmailInvitationRevoked, MemberPermissionChanged,
         MemberRemoved, MemberLeft, PermissionCreated, PermissionUpdated, PermissionDeleted, JoinRequestApproved,
         JoinRequestDeclined, PlanChanged, ApiKeyCreated, ApiKeyRevoked, AccessTokenCreated, AccessTokenRevoked,
+        WorkspaceJoinSettingsChanged, MemberJoinedByDomain,
     ];
 
     /// <summary>The account actions.</summary>

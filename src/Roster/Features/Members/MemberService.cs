@@ -19,7 +19,8 @@ namespace Roster.Features.Members;
 /// through <see cref="AddAsync"/>; every way out or down goes through the last-Admin rule of
 /// <see cref="LockAndCheckAdminsRemainAsync"/>.
 /// </summary>
-public sealed class MemberService(RosterDbContext db, PermissionService permissions, PlanCatalog plans, PlanService planService, AuditLog audit)
+public sealed class MemberService(
+    RosterDbContext db, PermissionService permissions, PlanCatalog plans, PlanService planService, AuditLog audit, JoinRequests.AdminJoinNotices joinNotices)
 {
     public const int SearchMaxLength = 100;
 
@@ -61,6 +62,13 @@ public sealed class MemberService(RosterDbContext db, PermissionService permissi
 
         var membership = new Membership(workspaceId, userId, permissionId, source, joinedAt, invitationLinkId);
         db.Memberships.Add(membership);
+        if (source != MembershipSource.CreatedWorkspace)
+        {
+            // The Admins are told who joined, by every door, in this transaction (through the outbox). This is on the
+            // accept hot path: one query, and one outbox row per Admin who wants these emails.
+            await joinNotices.AddJoinedAsync(workspaceId, userId, permissionId, source, exceptUserId: actor.UserId, cancellationToken);
+        }
+
         try
         {
             // EF wraps this save in a savepoint (we are inside a transaction), so after a refusal the transaction

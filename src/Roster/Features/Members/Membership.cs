@@ -59,4 +59,11 @@ public sealed class Membership
     /// (<c>OnboardingService</c>): it changes neither who belongs nor what they may do.
     /// </summary>
     public DateTimeOffset? OnboardingDismissedAt { get; private set; }
+
+    /// <summary>
+    /// When this member (an Admin) turned off the emails that tell them someone asked to join or joined (UTC); null
+    /// while they get them. A personal preference written outside <see cref="MemberService"/>, like
+    /// <see cref="OnboardingDismissedAt"/> (<c>JoinRequests/JoinNoticeSettings</c>): it changes no access.
+    /// </summary>
+    public DateTimeOffset? JoinNoticesOffAt { get; private set; }
 }

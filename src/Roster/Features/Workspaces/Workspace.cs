@@ -53,6 +53,22 @@ public sealed class Workspace
     /// </summary>
     public DateTimeOffset? NameChosenAt { get; private set; }
 
+    /// <summary>
+    /// The company's domain (SPEC section 5), normalised by <c>CompanyDomainNames</c>; null when it has none. Filled at
+    /// creation from the creator's verified email unless that is a public mail provider's; changed in Settings >
+    /// Workspace (<c>CompanyDomainService</c>). Configured in <c>CompanyDomains/WorkspaceCompanyDomainConfiguration</c>.
+    /// </summary>
+    public string? CompanyDomain { get; private set; }
+
+    /// <summary>Who with a verified email on <see cref="CompanyDomain"/> may join, and how; <c>request</c> by default.</summary>
+    public CompanyDomains.JoinPolicy JoinPolicy { get; private set; } = CompanyDomains.JoinPolicy.Request;
+
+    /// <summary>The permission people join as under the automatic policy; null means the built-in Member.</summary>
+    public Guid? AutoJoinPermissionId { get; private set; }
+
+    /// <summary>Sets the company domain found at creation (already normalised, never a public mail domain).</summary>
+    public void SetInitialCompanyDomain(string? domain) => CompanyDomain = domain;
+
     /// <summary>Records that the name was chosen by a person, not made up (a workspace created with a name they gave).</summary>
     public void MarkNameChosen(DateTimeOffset at) => NameChosenAt ??= at;
 

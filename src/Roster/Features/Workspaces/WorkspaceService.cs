@@ -16,7 +16,8 @@ namespace Roster.Features.Workspaces;
 
 /// <summary>Workspaces: creating one (with its creator as Admin), renaming, deleting, and the lists a person sees.</summary>
 public sealed class WorkspaceService(
-    RosterDbContext db, MemberService members, PlanCatalog plans, AuditLog audit, EmailOutbox outbox, PublicUrls urls, TimeProvider time)
+    RosterDbContext db, MemberService members, PlanCatalog plans, AuditLog audit, EmailOutbox outbox, PublicUrls urls, TimeProvider time,
+    CompanyDomains.PublicMailDomains publicDomains)
 {
     /// <summary>The outbox's <see cref="OutboxMessage.Kind"/> of the notice a deleted workspace's members get.</summary>
     public const string DeletedNoticeKind = "workspace.deleted";
@@ -104,6 +105,7 @@ public sealed class WorkspaceService(
         // MERGE: the email invitations (C) and join requests (B) of the workspace are deleted here, before the permissions
         // their rows point to, so no invitation link or request outlives the workspace.
         await db.Memberships.Where(m => m.WorkspaceId == workspaceId).ExecuteDeleteAsync(cancellationToken);
+        await db.JoinRequests.Where(r => r.WorkspaceId == workspaceId).ExecuteDeleteAsync(cancellationToken);
         await db.InvitationLinks.Where(l => l.WorkspaceId == workspaceId).ExecuteDeleteAsync(cancellationToken);
         await db.ApiKeys.Where(k => k.WorkspaceId == workspaceId).ExecuteDeleteAsync(cancellationToken);
         await db.Permissions.Where(p => p.WorkspaceId == workspaceId).ExecuteDeleteAsync(cancellationToken);
@@ -226,9 +228,12 @@ public sealed class WorkspaceService(
                 new PermissionSnapshot(x.Permission.Id, x.Permission.Name, x.Permission.Kind, x.Permission.Grants),
                 x.Workspace.MemberCount,
                 x.Workspace.CreatedAt,
-                plans.Of(x.Workspace.Plan)));
+                plans.Of(x.Workspace.Plan),
+                x.Workspace.CompanyDomain,
+                x.Workspace.JoinPolicy,
+                x.Workspace.AutoJoinPermissionId));
 
-    private static Error? ValidateName(string? input, out string name)
+    internal static Error? ValidateName(string? input, out string name)
     {
         name = (input ?? "").Trim();
         return name.Length == 0 || StorableText.Length(name) > Workspace.NameMaxLength
@@ -261,6 +266,8 @@ public sealed class WorkspaceService(
         var builtIns = Permission.BuiltInsFor(workspace.Id, now);
         var admin = builtIns.Single(p => p.Kind == PermissionKind.Admin);
 
+        // SPEC section 5: the company domain starts as the creator's verified email's, unless a public mail provider's.
+        workspace.SetInitialCompanyDomain(await CompanyDomains.CompanyDomainService.InitialForCreatorAsync(db, publicDomains, userId, cancellationToken));
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (onlyIfNone)
         {
@@ -284,6 +291,7 @@ public sealed class WorkspaceService(
 
         await transaction.CommitAsync(cancellationToken);
         db.ChangeTracker.Clear();
-        return new WorkspaceSummary(workspace.Id, workspace.Name, admin.ToSnapshot(), 1, workspace.CreatedAt, plans.Of(workspace.Plan));
+        return new WorkspaceSummary(
+            workspace.Id, workspace.Name, admin.ToSnapshot(), 1, workspace.CreatedAt, plans.Of(workspace.Plan), workspace.CompanyDomain, workspace.JoinPolicy);
     }
 }

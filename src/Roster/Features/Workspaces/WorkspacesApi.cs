@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Roster.Features.CompanyDomains;
 using Roster.Infrastructure.Authorization;
 using Roster.Infrastructure.Errors;
 
@@ -39,13 +41,54 @@ public static class WorkspacesApi
             : TypedResults.Ok(workspace.ToResponse());
     }
 
-    /// <summary>Renames the workspace (Admins). Errors: 400 <c>validation_failed</c> on <c>name</c>, 404 <c>workspace.not_found</c>.</summary>
+    /// <summary>
+    /// Renames the workspace and changes its company domain, join policy and auto-join permission (Admins; SPEC section
+    /// 5, <see cref="CompanyDomainService.UpdateAsync"/>). Everything is checked before anything is written. Errors: 400
+    /// <c>validation_failed</c> on <c>name</c>, <c>companyDomain</c>, <c>joinPolicy</c> or <c>autoJoinPermission</c>;
+    /// 400 <c>workspace.domain_invalid</c>, <c>workspace.domain_public</c>, <c>workspace.auto_join_admin</c>; 403
+    /// <c>workspace.domain_not_verified</c>, <c>plan.feature_locked</c>; 404 <c>workspace.not_found</c>.
+    /// </summary>
     private static async Task<Results<Ok<WorkspaceResponse>, ProblemHttpResult>> UpdateAsync(
-        Guid workspaceId, UpdateWorkspaceRequest request, HttpContext http, WorkspaceService workspaces, CancellationToken cancellationToken)
+        Guid workspaceId, UpdateWorkspaceRequest request, HttpContext http, WorkspaceService workspaces, CompanyDomainService companyDomains, CancellationToken cancellationToken)
     {
+        if (request.Name is not null && WorkspaceService.ValidateName(request.Name, out _) is { } invalidName)
+        {
+            return invalidName.ToProblem();
+        }
+
+        var domainGiven = request.CompanyDomain.ValueKind != JsonValueKind.Undefined;
+        if (domainGiven && request.CompanyDomain.ValueKind is not (JsonValueKind.Null or JsonValueKind.String))
+        {
+            return Error.Validation(CompanyDomainErrors.DomainField, "A domain name as a string, or null to clear it.").ToProblem();
+        }
+
+        string? domain = null;
+        if (request.CompanyDomain.ValueKind == JsonValueKind.String)
+        {
+            try
+            {
+                domain = request.CompanyDomain.GetString();
+            }
+            catch (InvalidOperationException)
+            {
+                // Text no database can store (a lone surrogate): a field error, as StorableText answers for the others.
+                return CompanyDomainErrors.Invalid.ToProblem();
+            }
+        }
+
+        var change = new CompanyDomainChange(domainGiven, domain, request.JoinPolicy, request.AutoJoinPermission);
+        if (!change.IsEmpty)
+        {
+            // The company-domain change first: its checks read the database; the name was checked above.
+            var changed = await companyDomains.UpdateAsync(Actor.From(http), workspaceId, change, cancellationToken);
+            if (!changed.IsSuccess)
+            {
+                return changed.Error!.ToProblem();
+            }
+        }
+
         if (request.Name is null)
         {
-            // Nothing to change: the workspace as it is.
             return await GetAsync(workspaceId, http, workspaces, cancellationToken);
         }
 

@@ -183,6 +183,12 @@ public static class RosterHost
         builder.Services.AddScoped<OnboardingService>();
         builder.Services.AddScoped<MemberService>();
         builder.Services.AddScoped<InvitationService>();
+        builder.Services.AddSingleton<Features.CompanyDomains.PublicMailDomains>();
+        builder.Services.AddScoped<Features.CompanyDomains.CompanyDomainService>();
+        builder.Services.AddScoped<Features.CompanyDomains.DiscoveryService>();
+        builder.Services.AddScoped<Features.JoinRequests.JoinRequestService>();
+        builder.Services.AddScoped<Features.JoinRequests.AdminJoinNotices>();
+        builder.Services.AddScoped<Features.JoinRequests.JoinNoticeSettings>();
         builder.Services.AddScoped<AccessService>();
         builder.Services.AddScoped<ApiKeyService>();
         builder.Services.AddScoped<PersonalAccessTokenService>();
@@ -309,6 +315,8 @@ public static class RosterHost
         api.MapApiKeysApi();
         api.MapAccessTokensApi();
         api.MapInvitationsApi();
+        Features.CompanyDomains.DiscoveryApi.MapDiscoveryApi(api);
+        Features.JoinRequests.JoinRequestsApi.MapJoinRequestsApi(api);
         api.MapPlansApi();
         api.MapAuditLogApi();
         api.MapSessionsApi();

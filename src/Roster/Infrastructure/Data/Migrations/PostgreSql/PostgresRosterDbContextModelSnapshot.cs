@@ -560,6 +560,48 @@ namespace Roster.Infrastructure.Data.Migrations.PostgreSql
                     b.ToTable("InvitationLinks");
                 });
 
+            modelBuilder.Entity("Roster.Features.JoinRequests.JoinRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("DecidedByUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("PermissionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "CreatedAt");
+
+                    b.HasIndex("WorkspaceId", "UserId")
+                        .IsUnique()
+                        .HasFilter("\"Status\" = 'Pending'");
+
+                    b.HasIndex("WorkspaceId", "Status", "CreatedAt");
+
+                    b.ToTable("JoinRequests");
+                });
+
             modelBuilder.Entity("Roster.Features.Members.Membership", b =>
                 {
                     b.Property<Guid>("WorkspaceId")
@@ -570,6 +612,9 @@ namespace Roster.Infrastructure.Data.Migrations.PostgreSql
 
                     b.Property<Guid?>("InvitationLinkId")
                         .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("JoinNoticesOffAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTimeOffset>("JoinedAt")
                         .HasColumnType("timestamp with time zone");
@@ -696,11 +741,25 @@ namespace Roster.Infrastructure.Data.Migrations.PostgreSql
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<Guid?>("AutoJoinPermissionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("CompanyDomain")
+                        .HasMaxLength(253)
+                        .HasColumnType("character varying(253)");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<Guid>("CreatedByUserId")
                         .HasColumnType("uuid");
+
+                    b.Property<string>("JoinPolicy")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("Request");
 
                     b.Property<int>("MemberCount")
                         .HasColumnType("integer");
@@ -722,6 +781,10 @@ namespace Roster.Infrastructure.Data.Migrations.PostgreSql
                         .HasColumnType("character varying(50)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AutoJoinPermissionId");
+
+                    b.HasIndex("CompanyDomain");
 
                     b.ToTable("Workspaces");
                 });
@@ -870,6 +933,21 @@ namespace Roster.Infrastructure.Data.Migrations.PostgreSql
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Roster.Features.JoinRequests.JoinRequest", b =>
+                {
+                    b.HasOne("Roster.Features.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Roster.Features.Workspaces.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Roster.Features.Members.Membership", b =>
                 {
                     b.HasOne("Roster.Features.Invitations.InvitationLink", null)
@@ -912,6 +990,14 @@ namespace Roster.Infrastructure.Data.Migrations.PostgreSql
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Roster.Features.Workspaces.Workspace", b =>
+                {
+                    b.HasOne("Roster.Features.Permissions.Permission", null)
+                        .WithMany()
+                        .HasForeignKey("AutoJoinPermissionId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 #pragma warning restore 612, 618
         }

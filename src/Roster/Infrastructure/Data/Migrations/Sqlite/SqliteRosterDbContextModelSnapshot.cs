@@ -551,6 +551,48 @@ namespace Roster.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("InvitationLinks");
                 });
 
+            modelBuilder.Entity("Roster.Features.JoinRequests.JoinRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DecidedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("DecidedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("PermissionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "CreatedAt");
+
+                    b.HasIndex("WorkspaceId", "UserId")
+                        .IsUnique()
+                        .HasFilter("\"Status\" = 'Pending'");
+
+                    b.HasIndex("WorkspaceId", "Status", "CreatedAt");
+
+                    b.ToTable("JoinRequests");
+                });
+
             modelBuilder.Entity("Roster.Features.Members.Membership", b =>
                 {
                     b.Property<Guid>("WorkspaceId")
@@ -561,6 +603,9 @@ namespace Roster.Infrastructure.Data.Migrations.Sqlite
 
                     b.Property<Guid?>("InvitationLinkId")
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("JoinNoticesOffAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("JoinedAt")
                         .HasColumnType("INTEGER");
@@ -687,11 +732,25 @@ namespace Roster.Infrastructure.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("AutoJoinPermissionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CompanyDomain")
+                        .HasMaxLength(253)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<Guid>("CreatedByUserId")
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("JoinPolicy")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("Request");
 
                     b.Property<int>("MemberCount")
                         .HasColumnType("INTEGER");
@@ -713,6 +772,10 @@ namespace Roster.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AutoJoinPermissionId");
+
+                    b.HasIndex("CompanyDomain");
 
                     b.ToTable("Workspaces");
                 });
@@ -861,6 +924,21 @@ namespace Roster.Infrastructure.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Roster.Features.JoinRequests.JoinRequest", b =>
+                {
+                    b.HasOne("Roster.Features.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Roster.Features.Workspaces.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Roster.Features.Members.Membership", b =>
                 {
                     b.HasOne("Roster.Features.Invitations.InvitationLink", null)
@@ -903,6 +981,14 @@ namespace Roster.Infrastructure.Data.Migrations.Sqlite
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Roster.Features.Workspaces.Workspace", b =>
+                {
+                    b.HasOne("Roster.Features.Permissions.Permission", null)
+                        .WithMany()
+                        .HasForeignKey("AutoJoinPermissionId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 #pragma warning restore 612, 618
         }
