@@ -91,6 +91,7 @@ public sealed class WorkspaceService(RosterDbContext db, MemberService members, 
         // Children first: memberships hold permissions (restricted) and links; then what the workspace owns.
         await db.Memberships.Where(m => m.WorkspaceId == workspaceId).ExecuteDeleteAsync(cancellationToken);
         await db.InvitationLinks.Where(l => l.WorkspaceId == workspaceId).ExecuteDeleteAsync(cancellationToken);
+        await db.EmailInvitations.Where(i => i.WorkspaceId == workspaceId).ExecuteDeleteAsync(cancellationToken);
         await db.ApiKeys.Where(k => k.WorkspaceId == workspaceId).ExecuteDeleteAsync(cancellationToken);
         await db.Permissions.Where(p => p.WorkspaceId == workspaceId).ExecuteDeleteAsync(cancellationToken);
         await db.Workspaces.Where(w => w.Id == workspaceId).ExecuteDeleteAsync(cancellationToken);

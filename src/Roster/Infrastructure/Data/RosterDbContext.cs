@@ -50,6 +50,9 @@ public abstract class RosterDbContext(DbContextOptions options)
     /// <summary>The durable email outbox (<see cref="Email.EmailOutbox"/>): messages saved with the change they tell about, delivered by a worker.</summary>
     public DbSet<Email.OutboxMessage> OutboxMessages => Set<Email.OutboxMessage>();
 
+    /// <summary>Invitations sent to one email address each (<see cref="Features.EmailInvitations.EmailInvitationService"/>).</summary>
+    public DbSet<Features.EmailInvitations.EmailInvitation> EmailInvitations => Set<Features.EmailInvitations.EmailInvitation>();
+
     /// <summary>Data-protection keys live in the database so every app instance can read every cookie and token.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

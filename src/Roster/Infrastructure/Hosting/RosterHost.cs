@@ -8,6 +8,7 @@ using Roster.Features.AccountSettings;
 using Roster.Features.ApiKeys;
 using Roster.Features.Audit;
 using Roster.Features.EmailCodes;
+using Roster.Features.EmailInvitations;
 using Roster.Features.ExternalLogins;
 using Roster.Features.Invitations;
 using Roster.Features.Members;
@@ -173,6 +174,7 @@ public static class RosterHost
         builder.Services.AddScoped<OnboardingService>();
         builder.Services.AddScoped<MemberService>();
         builder.Services.AddScoped<InvitationService>();
+        builder.Services.AddEmailInvitations(builder.Configuration);
         builder.Services.AddScoped<AccessService>();
         builder.Services.AddScoped<ApiKeyService>();
         builder.Services.AddScoped<PersonalAccessTokenService>();
@@ -299,6 +301,7 @@ public static class RosterHost
         api.MapApiKeysApi();
         api.MapAccessTokensApi();
         api.MapInvitationsApi();
+        api.MapEmailInvitationsApi();
         api.MapPlansApi();
         api.MapAuditLogApi();
         api.MapSessionsApi();
