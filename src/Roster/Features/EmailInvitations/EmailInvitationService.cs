@@ -271,26 +271,37 @@ public sealed class EmailInvitationService(
     public async Task<IReadOnlyList<EmailInvitationResponse>> ListAsync(Guid workspaceId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var rows = await db.EmailInvitations.AsNoTracking()
-            .Where(i => i.WorkspaceId == workspaceId && i.AcceptedAt == null && i.RevokedAt == null)
-            .OrderByDescending(i => i.SentAt).ThenBy(i => i.Email)
-            .Select(i => new
+
+        // Left joins (SQLite cannot run the correlated subqueries an object projection would need).
+        var rows = await (
+            from i in db.EmailInvitations.AsNoTracking().Where(i => i.WorkspaceId == workspaceId && i.AcceptedAt == null && i.RevokedAt == null)
+            join u in db.Users on i.CreatedByUserId equals u.Id into senders
+            from sender in senders.DefaultIfEmpty()
+            join p in db.Permissions on i.PermissionId equals p.Id into granted
+            from permission in granted.DefaultIfEmpty()
+            join m in db.OutboxMessages on i.OutboxMessageId equals m.Id into messages
+            from message in messages.DefaultIfEmpty()
+            orderby i.SentAt descending, i.Email
+            select new
             {
                 Invitation = i,
-                Sender = db.Users.Where(u => u.Id == i.CreatedByUserId).Select(u => new { u.Name, u.Email }).FirstOrDefault(),
-                PermissionName = db.Permissions.Where(p => p.Id == i.PermissionId).Select(p => p.Name).FirstOrDefault(),
-                Message = db.OutboxMessages.Where(m => m.Id == i.OutboxMessageId)
-                    .Select(m => new { m.Status, m.Attempts, m.SentAt, m.LastError }).FirstOrDefault(),
+                SenderName = sender == null ? null : sender.Name,
+                SenderEmail = sender == null ? null : sender.Email,
+                PermissionName = permission == null ? null : permission.Name,
+                MessageStatus = message == null ? (OutboxMessageStatus?)null : message.Status,
+                Attempts = message == null ? 0 : message.Attempts,
+                MessageSentAt = message == null ? null : message.SentAt,
+                LastError = message == null ? null : message.LastError,
             })
             .ToListAsync(cancellationToken);
         return rows.Select(row => ToResponse(
                 row.Invitation,
                 row.PermissionName,
-                row.Sender is null ? "" : User.DisplayNameOf(row.Sender.Name, row.Sender.Email),
+                User.DisplayNameOf(row.SenderName, row.SenderEmail),
                 now,
-                row.Message is null
+                row.MessageStatus is not { } status
                     ? new EmailDeliveryResponse(EmailDeliveryStatus.Unknown.ToApiName(), 0, null, null)
-                    : new EmailDeliveryResponse(DeliveryOf(row.Message.Status, row.Message.Attempts).ToApiName(), row.Message.Attempts, row.Message.SentAt, row.Message.LastError)))
+                    : new EmailDeliveryResponse(DeliveryOf(status, row.Attempts).ToApiName(), row.Attempts, row.MessageSentAt, row.LastError)))
             .ToList();
     }
 
@@ -465,14 +476,9 @@ public sealed class EmailInvitationService(
     private async Task<SenderContext?> SenderContextAsync(Actor actor, Guid workspaceId, CancellationToken cancellationToken)
     {
         var senderId = actor.RequiredUserId;
-        var row = await db.Workspaces.AsNoTracking().Where(w => w.Id == workspaceId)
-            .Select(w => new
-            {
-                w.Name,
-                Sender = db.Users.Where(u => u.Id == senderId).Select(u => new { u.Name, u.Email }).FirstOrDefault(),
-            })
-            .SingleOrDefaultAsync(cancellationToken);
-        return row?.Sender is null ? null : new SenderContext(row.Name, User.DisplayNameOf(row.Sender.Name, row.Sender.Email), row.Sender.Email ?? "");
+        var name = await db.Workspaces.AsNoTracking().Where(w => w.Id == workspaceId).Select(w => w.Name).SingleOrDefaultAsync(cancellationToken);
+        var sender = await db.Users.AsNoTracking().Where(u => u.Id == senderId).Select(u => new { u.Name, u.Email }).SingleOrDefaultAsync(cancellationToken);
+        return name is null || sender is null ? null : new SenderContext(name, User.DisplayNameOf(sender.Name, sender.Email), sender.Email ?? "");
     }
 
     private static EmailInvitationResponse ToResponse(EmailInvitation invitation, string? permissionName, string senderName, DateTimeOffset now, EmailDeliveryResponse delivery) =>
