@@ -11,6 +11,7 @@ namespace Roster.Tests.Infrastructure;
 /// <summary>A real SMTP server on 127.0.0.1 and a free port; the app sends to it with MailKit as in production.</summary>
 public sealed class TestSmtpServer : IAsyncDisposable
 {
+    private readonly HashSet<string> refused = new(StringComparer.OrdinalIgnoreCase);
     private readonly CancellationTokenSource stopping = new();
     private Task running = Task.CompletedTask;
 
@@ -18,7 +19,8 @@ public sealed class TestSmtpServer : IAsyncDisposable
 
     public int Port { get; private set; }
 
-    public async Task StartAsync()
+    /// <summary>Starts listening on <paramref name="port"/> (0: a free one), e.g. the port an app was told of while nothing listened there.</summary>
+    public async Task StartAsync(int port = 0)
     {
         var started = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         var listeners = new EndpointListenerFactory();
@@ -26,15 +28,33 @@ public sealed class TestSmtpServer : IAsyncDisposable
 
         var options = new SmtpServerOptionsBuilder()
             .ServerName("localhost")
-            .Endpoint(endpoint => endpoint.Endpoint(new IPEndPoint(IPAddress.Loopback, 0)))
+            .Endpoint(endpoint => endpoint.Endpoint(new IPEndPoint(IPAddress.Loopback, port)))
             .Build();
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(listeners);
         services.Add(new MailboxMessageStore(Mailbox));
+        services.Add(new DelegatingMailboxFilter((_, to, _) => !IsRefused($"{to.User}@{to.Host}")));
 
         var server = new SmtpServer.SmtpServer(options, services);
         running = server.StartAsync(stopping.Token);
         Port = await started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>From now on the server refuses <paramref name="address"/> at RCPT TO with a 5xx (a mailbox that does not exist).</summary>
+    public void RefuseRecipient(string address)
+    {
+        lock (refused)
+        {
+            refused.Add(address);
+        }
+    }
+
+    private bool IsRefused(string address)
+    {
+        lock (refused)
+        {
+            return refused.Contains(address);
+        }
     }
 
     public async ValueTask DisposeAsync()

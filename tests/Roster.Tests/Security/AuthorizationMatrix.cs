@@ -252,6 +252,17 @@ public static class AuthorizationMatrix
         Page("GET", "/error/{statusCode}", null, null,                                     [Shown,      Shown,      Shown,      Shown,      Shown,      Shown,      PageForbidden, PageForbidden], Visit(_ => "/error/404")),
         Page("POST", "/error/{statusCode}", null, null,                                    [Shown,      Shown,      Shown,      Shown,      Shown,      Shown,      PageForbidden, PageForbidden], Submit(_ => "/error/404")),
 
+        // ---- Several workspaces (issue 8, part 5): Create workspace, for anyone signed in; API keys never reach pages. ----
+        //                                                                                Anonymous   Viewer      Member      ReadOnly    Admin       OtherAdmin  ApiKey         OtherKey
+        Page("GET", "/workspaces/new", null, null,                                         [ToLogin,    Shown,      Shown,      Shown,      Shown,      Shown,      PageForbidden, PageForbidden], Visit(_ => "/workspaces/new")),
+        Page("POST", "/workspaces/new", null, "a new workspace's name",                    [ToLogin,    ToWorkspace, ToWorkspace, ToWorkspace, ToWorkspace, ToWorkspace, PageForbidden, PageForbidden], (s, caller) =>
+        {
+            var name = AuthorizationScenario.UniqueName("Created");
+            return s.PageCallAsync(
+                s.PageClientOf(caller), HttpMethod.Post, "/workspaces/new", form: new Dictionary<string, string> { ["Name"] = name },
+                verify: async allowed => Assert.Equal(allowed, await s.WorkspaceNamedAsync(name)));
+        }),
+
         // ---- Workspace pages: outside the workspace 404, a member lacking the capability 403, anonymous to /login. ----
         //                                                                                Anonymous   Viewer         Member         ReadOnly       Admin   OtherAdmin  ApiKey         OtherKey
         Page("GET", "/w/{workspaceId}", null, null,                                        [ToLogin,    Shown,         Shown,         Shown,         Shown,  PageHidden, PageForbidden, PageForbidden], Visit(s => s.Pages)),

@@ -12,8 +12,11 @@ namespace Roster.Features.Plans;
 /// workspace (SPEC section 6), on any number of instances.
 /// </summary>
 public sealed class MemberLimitNotices(
-    RosterDbContext db, PlanCatalog plans, OutgoingEmail emails, PublicUrls urls, TimeProvider time)
+    RosterDbContext db, PlanCatalog plans, EmailOutbox outbox, PublicUrls urls, TimeProvider time)
 {
+    /// <summary>The outbox's <see cref="OutboxMessage.Kind"/> of these notices.</summary>
+    public const string Kind = "plan.member_limit_reached";
+
     /// <summary>At most one notice per workspace in this time.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromDays(1);
 
@@ -21,15 +24,17 @@ public sealed class MemberLimitNotices(
     /// Called after an accept was refused with <c>plan.member_limit_reached</c> (after its transaction rolled back).
     /// A conditional update on <c>Workspace.MemberLimitNoticeSentAt</c> (never sent, or more than a day ago) decides:
     /// one caller wins it, and only the winner emails every Admin of the workspace. The email names the workspace, its
-    /// plan and the person who could not join; it carries no token. The messages are queued (<see cref="OutgoingEmail"/>),
-    /// so the refused request never waits on the mail server, and once the day's notice is claimed its reads no longer
+    /// plan and the person who could not join; it carries no token. The claim and the messages (the durable outbox,
+    /// <see cref="EmailOutbox"/>) are one transaction, so the day's notice is claimed exactly when its messages are saved,
+    /// and the refused request never waits on the mail server; once the day's notice is claimed its reads no longer
     /// follow the request's cancellation (a client that hangs up does not lose the Admins their notice). Returns how many
-    /// Admins were queued a message (0 when another refusal already told them within the day).
+    /// Admins were sent a message (0 when another refusal already told them within the day).
     /// </summary>
     public async Task<int> NotifyAsync(Guid workspaceId, Guid refusedUserId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNowForStorage();
         var since = now - Interval;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var won = await db.Workspaces
             .Where(w => w.Id == workspaceId && (w.MemberLimitNoticeSentAt == null || w.MemberLimitNoticeSentAt <= since))
             .ExecuteUpdateAsync(setters => setters.SetProperty(w => w.MemberLimitNoticeSentAt, now), cancellationToken);
@@ -64,15 +69,13 @@ public sealed class MemberLimitNotices(
             + $"Roster sends this notice at most once a day.";
         var link = urls.Absolute($"/w/{workspaceId}/settings/plan");
         var html = $"<p>{HtmlEncoder.Default.Encode(text)}</p><p><a href=\"{HtmlEncoder.Default.Encode(link)}\">See the plans</a></p>";
-        var queued = 0;
         foreach (var email in admins)
         {
-            if (emails.Enqueue(new EmailMessage(email!, subject, $"{text}\n\nSee the plans: {link}\n", html)))
-            {
-                queued++;
-            }
+            outbox.Add(new EmailMessage(email!, subject, $"{text}\n\nSee the plans: {link}\n", html), Kind);
         }
 
-        return queued;
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return admins.Count;
     }
 }

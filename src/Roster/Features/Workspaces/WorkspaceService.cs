@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using Microsoft.EntityFrameworkCore;
 using Roster.Features.Accounts;
 using Roster.Features.Audit;
@@ -6,14 +7,20 @@ using Roster.Features.Permissions;
 using Roster.Features.Plans;
 using Roster.Infrastructure.Authorization;
 using Roster.Infrastructure.Data;
+using Roster.Infrastructure.Email;
 using Roster.Infrastructure.Errors;
 using Roster.Infrastructure.Text;
+using Roster.Infrastructure.Web;
 
 namespace Roster.Features.Workspaces;
 
 /// <summary>Workspaces: creating one (with its creator as Admin), renaming, deleting, and the lists a person sees.</summary>
-public sealed class WorkspaceService(RosterDbContext db, MemberService members, PlanCatalog plans, AuditLog audit, TimeProvider time)
+public sealed class WorkspaceService(
+    RosterDbContext db, MemberService members, PlanCatalog plans, AuditLog audit, EmailOutbox outbox, PublicUrls urls, TimeProvider time)
 {
+    /// <summary>The outbox's <see cref="OutboxMessage.Kind"/> of the notice a deleted workspace's members get.</summary>
+    public const string DeletedNoticeKind = "workspace.deleted";
+
     /// <summary>Creates a workspace with the actor as its Admin. Errors: <c>validation_failed</c> on <c>name</c>.</summary>
     public async Task<Result<WorkspaceSummary>> CreateAsync(Actor actor, CreateWorkspaceRequest request, CancellationToken cancellationToken)
     {
@@ -68,8 +75,10 @@ public sealed class WorkspaceService(RosterDbContext db, MemberService members, 
     /// <summary>
     /// Deletes a workspace and everything in it: memberships, permissions, invitation links and API keys (Admins; the
     /// caller's policy checks that, the dashboard also asks for the name). Its members lose access on their next
-    /// request; a member with no other workspace gets a new one of their own on their next visit. The audit log keeps
-    /// the workspace's entries, with a last <c>workspace.deleted</c>, for the operator. One transaction.
+    /// request; a member with no other workspace gets a new one of their own on their next visit. Every member but the
+    /// one deleting it is told by email (<see cref="DeletedNoticeKind"/>, through the durable outbox, so the messages
+    /// exist exactly when the deletion commits; no token, only the dashboard's address). The audit log keeps the
+    /// workspace's entries, with a last <c>workspace.deleted</c>, for the operator. One transaction.
     /// Errors: 404 <c>workspace.not_found</c>.
     /// </summary>
     public async Task<Result<string>> DeleteAsync(Actor actor, Guid workspaceId, CancellationToken cancellationToken)
@@ -88,7 +97,12 @@ public sealed class WorkspaceService(RosterDbContext db, MemberService members, 
             return MemberErrors.WorkspaceGone;
         }
 
+        // Read before the memberships go: who is told, and who did it.
+        await AddDeletedNoticesAsync(actor, workspaceId, name, cancellationToken);
+
         // Children first: memberships hold permissions (restricted) and links; then what the workspace owns.
+        // MERGE: the email invitations (C) and join requests (B) of the workspace are deleted here, before the permissions
+        // their rows point to, so no invitation link or request outlives the workspace.
         await db.Memberships.Where(m => m.WorkspaceId == workspaceId).ExecuteDeleteAsync(cancellationToken);
         await db.InvitationLinks.Where(l => l.WorkspaceId == workspaceId).ExecuteDeleteAsync(cancellationToken);
         await db.EmailInvitations.Where(i => i.WorkspaceId == workspaceId).ExecuteDeleteAsync(cancellationToken);
@@ -100,6 +114,43 @@ public sealed class WorkspaceService(RosterDbContext db, MemberService members, 
         await transaction.CommitAsync(cancellationToken);
         db.ChangeTracker.Clear();
         return name;
+    }
+
+    /// <summary>
+    /// Adds to the outbox (not saved: the deletion's transaction saves it) one notice for each member of the workspace
+    /// but the actor: the workspace's name, who deleted it, the permission the member had, and that their account and
+    /// other workspaces are untouched. No token and no link into the workspace (it is gone), only the dashboard's address.
+    /// </summary>
+    private async Task AddDeletedNoticesAsync(Actor actor, Guid workspaceId, string workspaceName, CancellationToken cancellationToken)
+    {
+        var actorId = actor.UserId ?? Guid.Empty;
+        var recipients = await db.Memberships.AsNoTracking()
+            .Where(m => m.WorkspaceId == workspaceId && m.UserId != actorId)
+            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new { u.Email, m.PermissionId })
+            .Join(db.Permissions, x => x.PermissionId, p => p.Id, (x, p) => new { x.Email, Permission = p.Name })
+            .Where(x => x.Email != null)
+            .ToListAsync(cancellationToken);
+        if (recipients.Count == 0)
+        {
+            return;
+        }
+
+        var deleter = actor.UserId is { } userId
+            ? await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new { u.Name, u.Email }).SingleOrDefaultAsync(cancellationToken)
+            : null;
+        var who = deleter is null ? actor.IsOperator ? "The operator of this Roster server" : "An Admin"
+            : string.IsNullOrWhiteSpace(deleter.Name) ? deleter.Email ?? "An Admin"
+            : $"{deleter.Name} ({deleter.Email})";
+        var dashboard = urls.Absolute("/");
+        var subject = $"{workspaceName} was deleted";
+        foreach (var recipient in recipients)
+        {
+            var text = $"{who} deleted the workspace {workspaceName} on Roster. You were in it as {recipient.Permission}; "
+                + "you no longer have access to it, and its invitation links no longer work. Your account and your other "
+                + "workspaces are not affected.";
+            var html = $"<p>{HtmlEncoder.Default.Encode(text)}</p><p><a href=\"{HtmlEncoder.Default.Encode(dashboard)}\">Open Roster</a></p>";
+            outbox.Add(new EmailMessage(recipient.Email!, subject, $"{text}\n\nOpen Roster: {dashboard}\n", html), DeletedNoticeKind);
+        }
     }
 
     /// <summary>

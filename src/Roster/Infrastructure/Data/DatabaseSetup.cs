@@ -53,7 +53,7 @@ public static class DatabaseSetup
     }
 
     private static IInterceptor[] Interceptors(IServiceProvider services) =>
-        [new UserCreatedAtInterceptor(services.GetRequiredService<TimeProvider>())];
+        [new UserCreatedAtInterceptor(services.GetRequiredService<TimeProvider>()), new Email.OutboxCommitInterceptor(services.GetRequiredService<Email.OutboxSignal>())];
 
     /// <summary>Applies the migrations at start. EF Core takes a database lock, so several instances may start at once.</summary>
     public static async Task MigrateDatabaseAsync(this IServiceProvider services)

@@ -28,9 +28,47 @@ public sealed class EmailOptions
 
 public sealed record EmailMessage(string To, string Subject, string TextBody, string HtmlBody);
 
+/// <summary>What became of one message handed to an <see cref="IMailer"/>.</summary>
+public enum MailOutcome
+{
+    /// <summary>The mail server accepted it (SMTP 250 after DATA), or it was written to the outbox folder.</summary>
+    Sent = 0,
+
+    /// <summary>
+    /// Not sent, and trying again later may work: the server is down or unreachable, timed out, refused the login, or
+    /// answered a 4xx (RFC 5321 section 4.2.1: "transient negative completion").
+    /// </summary>
+    TransientFailure = 1,
+
+    /// <summary>
+    /// Not sent, and sending the same message again will not work: the server refused the recipient or the message with
+    /// a 5xx (RFC 5321 section 4.2.1: "permanent negative completion"), or the address cannot be parsed.
+    /// </summary>
+    PermanentFailure = 2,
+}
+
+/// <summary>
+/// The outcome of <see cref="IMailer.SendAsync"/> and, when it failed, the reason in the server's words (shortened by
+/// whoever stores it; it never holds the body).
+/// </summary>
+public sealed record MailResult(MailOutcome Outcome, string? Reason)
+{
+    public static MailResult Sent { get; } = new(MailOutcome.Sent, null);
+
+    public static MailResult Transient(string reason) => new(MailOutcome.TransientFailure, reason);
+
+    public static MailResult Permanent(string reason) => new(MailOutcome.PermanentFailure, reason);
+}
+
+/// <summary>Hands one message to the mail server (or the outbox folder).</summary>
 public interface IMailer
 {
-    Task SendAsync(EmailMessage message, CancellationToken cancellationToken);
+    /// <summary>
+    /// Sends <paramref name="message"/> and says whether the server accepted it. A failure the server or the network
+    /// causes is a <see cref="MailResult"/>, not an exception (the caller decides whether to log, retry or give up); an
+    /// exception means a bug or a cancellation.
+    /// </summary>
+    Task<MailResult> SendAsync(EmailMessage message, CancellationToken cancellationToken);
 }
 
 internal static class MimeMessages
@@ -47,41 +85,63 @@ internal static class MimeMessages
 }
 
 /// <summary>
-/// Sends through the configured SMTP server with MailKit. A server that is down or refuses the message is
-/// logged as an error and does not fail the request that sent it: the account or invitation it belongs to
-/// is already saved, and every email here can be asked for again.
+/// Sends through the configured SMTP server with MailKit, one connection a message, and reports the server's answer
+/// (<see cref="MailResult"/>). A 5xx refusal of the recipient or of the message is permanent; a server that is down,
+/// slow, refuses the login or answers 4xx is transient. It logs nothing itself: the account mail's sender
+/// (<see cref="OutgoingEmailSender"/>) logs a failure as an error, the outbox's worker retries.
 /// </summary>
-public sealed partial class SmtpMailer(IOptions<EmailOptions> options, ILogger<SmtpMailer> logger) : IMailer
+public sealed class SmtpMailer(IOptions<EmailOptions> options) : IMailer
 {
-    public async Task SendAsync(EmailMessage message, CancellationToken cancellationToken)
+    /// <summary>How long one SMTP command may take before the try counts as a transient failure.</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    public async Task<MailResult> SendAsync(EmailMessage message, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var security = Enum.TryParse<SecureSocketOptions>(settings.SmtpSecurity, ignoreCase: true, out var parsed)
             ? parsed
             : SecureSocketOptions.Auto;
+        MimeMessage mime;
         try
         {
-            // Sent within the request, so an unreachable server may hold it for at most this long.
-            using var client = new SmtpClient { Timeout = (int)TimeSpan.FromSeconds(10).TotalMilliseconds };
+            mime = MimeMessages.Build(settings, message);
+        }
+        catch (ParseException exception)
+        {
+            return MailResult.Permanent($"the address cannot be sent to: {exception.Message}");
+        }
+
+        var server = $"{settings.SmtpHost}:{settings.SmtpPort}";
+        try
+        {
+            using var client = new SmtpClient { Timeout = (int)Timeout.TotalMilliseconds };
             await client.ConnectAsync(settings.SmtpHost ?? throw new InvalidOperationException("Roster:Email:SmtpHost is not set."), settings.SmtpPort, security, cancellationToken);
             if (!string.IsNullOrEmpty(settings.SmtpUserName))
             {
                 await client.AuthenticateAsync(settings.SmtpUserName, settings.SmtpPassword ?? "", cancellationToken);
             }
 
-            await client.SendAsync(MimeMessages.Build(settings, message), cancellationToken);
+            await client.SendAsync(mime, cancellationToken);
             await client.DisconnectAsync(quit: true, cancellationToken);
+            return MailResult.Sent;
         }
-        catch (Exception exception) when (exception is IOException or System.Net.Sockets.SocketException
-            or MailKit.ProtocolException or MailKit.CommandException or MailKit.Security.AuthenticationException
-            or MailKit.Security.SslHandshakeException or MailKit.ServiceNotConnectedException)
+        catch (SmtpCommandException exception) when ((int)exception.StatusCode >= 500
+            && exception.ErrorCode is SmtpErrorCode.RecipientNotAccepted or SmtpErrorCode.MessageNotAccepted)
         {
-            LogNotSent(message.To, message.Subject, settings.SmtpHost, settings.SmtpPort, exception.Message);
+            return MailResult.Permanent($"the SMTP server {server} answered {(int)exception.StatusCode} {exception.Message}");
+        }
+        catch (SmtpCommandException exception)
+        {
+            return MailResult.Transient($"the SMTP server {server} answered {(int)exception.StatusCode} {exception.Message}");
+        }
+        catch (Exception exception) when (exception is IOException or System.Net.Sockets.SocketException or TimeoutException
+            or MailKit.ProtocolException or MailKit.CommandException or MailKit.Security.AuthenticationException
+            or MailKit.Security.SslHandshakeException or MailKit.ServiceNotConnectedException
+            || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return MailResult.Transient($"the SMTP server {server} answered {exception.Message}");
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Email to {To} with subject \"{Subject}\" was not sent: the SMTP server {Host}:{Port} answered {Reason}")]
-    private partial void LogNotSent(string to, string subject, string? host, int port, string reason);
 }
 
 /// <summary>
@@ -90,7 +150,7 @@ public sealed partial class SmtpMailer(IOptions<EmailOptions> options, ILogger<S
 /// </summary>
 public sealed partial class OutboxMailer(IOptions<EmailOptions> options, DataFolder dataFolder, TimeProvider time, ILogger<OutboxMailer> logger) : IMailer
 {
-    public async Task SendAsync(EmailMessage message, CancellationToken cancellationToken)
+    public async Task<MailResult> SendAsync(EmailMessage message, CancellationToken cancellationToken)
     {
         var folder = dataFolder.Resolve(options.Value.OutboxFolder);
         Directory.CreateDirectory(folder);
@@ -103,13 +163,19 @@ public sealed partial class OutboxMailer(IOptions<EmailOptions> options, DataFol
             await MimeMessages.Build(options.Value, message).WriteToAsync(partial, cancellationToken);
             File.Move(partial, path);
         }
-        catch
+        catch (ParseException exception)
         {
             File.Delete(partial);
-            throw;
+            return MailResult.Permanent($"the address cannot be sent to: {exception.Message}");
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            File.Delete(partial);
+            return MailResult.Transient($"the outbox folder could not be written: {exception.Message}");
         }
 
         LogWritten(message.To, message.Subject, path);
+        return MailResult.Sent;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Email to {To} with subject \"{Subject}\" written to {Path} (no SMTP server is configured).")]

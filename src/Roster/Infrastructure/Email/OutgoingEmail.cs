@@ -33,7 +33,11 @@ public sealed partial class OutgoingEmail(ILogger<OutgoingEmail> logger)
     private partial void LogDropped(string subject);
 }
 
-/// <summary>Sends what <see cref="OutgoingEmail"/> holds, one message at a time, until the app stops.</summary>
+/// <summary>
+/// Sends what <see cref="OutgoingEmail"/> holds, one message at a time, until the app stops. A message the server does
+/// not take is logged as an error (recipient, subject, the server's answer; never the body) and not retried: account
+/// mail can be asked for again, and durable mail goes through <see cref="EmailOutbox"/> instead.
+/// </summary>
 public sealed partial class OutgoingEmailSender(OutgoingEmail queue, IMailer mailer, ILogger<OutgoingEmailSender> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -42,16 +46,19 @@ public sealed partial class OutgoingEmailSender(OutgoingEmail queue, IMailer mai
         {
             try
             {
-                // The mailer logs an SMTP server's refusal itself; this catches what it does not (the outbox's disk).
-                await mailer.SendAsync(message, stoppingToken);
+                var result = await mailer.SendAsync(message, stoppingToken);
+                if (result.Outcome != MailOutcome.Sent)
+                {
+                    LogNotSent(message.To, message.Subject, result.Reason ?? "no reason given");
+                }
             }
             catch (Exception exception) when (exception is IOException or InvalidOperationException or FormatException)
             {
-                LogNotSent(message.Subject, exception.Message);
+                LogNotSent(message.To, message.Subject, exception.Message);
             }
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "A queued email with subject \"{Subject}\" was not sent: {Reason}")]
-    private partial void LogNotSent(string subject, string reason);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Email to {To} with subject \"{Subject}\" was not sent: {Reason}")]
+    private partial void LogNotSent(string to, string subject, string reason);
 }

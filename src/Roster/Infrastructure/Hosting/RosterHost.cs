@@ -162,6 +162,16 @@ public static class RosterHost
         builder.Services.AddSingleton<OutgoingEmail>();
         builder.Services.AddHostedService<OutgoingEmailSender>();
 
+        // The durable outbox's delivery: a worker on every instance, poked when this instance commits outbox rows.
+        builder.Services.AddOptions<OutboxOptions>().Bind(rosterSection.GetSection("Email:Outbox"))
+            .Validate(
+                options => options.PollInterval > TimeSpan.Zero && options.Lease > TimeSpan.Zero && options.FirstRetryDelay > TimeSpan.Zero
+                    && options.MaxRetryDelay >= options.FirstRetryDelay && options.GiveUpAfter > TimeSpan.Zero && options.BatchSize >= 1,
+                "Roster:Email:Outbox: PollInterval, Lease, FirstRetryDelay and GiveUpAfter are above zero, MaxRetryDelay at least FirstRetryDelay, BatchSize at least 1.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.AddHostedService<OutboxWorker>();
+
         // Features.
         builder.Services.AddSingleton<MenuCatalog>();
         builder.Services.AddSingleton<PlanCatalog>();
