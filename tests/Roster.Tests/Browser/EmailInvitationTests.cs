@@ -106,4 +106,32 @@ public sealed class EmailInvitationTests(RosterApp app, BrowserFixture browser)
         await Expect(panel.GetByRole(AriaRole.Button, new() { Name = "Send invitations" })).ToHaveCountAsync(0);
         await AccessibilityChecks.CheckAsync(page);
     }
+
+    [Fact]
+    public async Task Settings_lists_pending_invitations_with_their_delivery_and_Resend_and_Revoke_work()
+    {
+        var admin = await TestUsers.RegisterAsync(app);
+        var workspace = await app.CreateWorkspaceOnPlanAsync(admin, TestPlans.Pro, "Pending Co");
+        var invited = TestUsers.NewEmail();
+        await admin.Client.InviteByEmailAsync(workspace.Id, "Member", invited);
+        var firstToken = await app.TokenSentToAsync(invited);
+        await using var context = await browser.NewContextAsync(app.BaseAddress);
+        var page = await context.NewPageAsync();
+        await Pages.SignInAsync(page, admin);
+
+        await page.GotoAsync($"/w/{workspace.Id}/settings/workspace");
+        var table = page.GetByRole(AriaRole.Table, new() { Name = "Pending email invitations" });
+        var row = table.GetByRole(AriaRole.Row).Filter(new() { HasText = invited });
+        await Expect(row).ToContainTextAsync("Member");
+        await Expect(row).ToContainTextAsync("Sent");
+        await AccessibilityChecks.CheckAsync(page);
+
+        await row.GetByRole(AriaRole.Button, new() { Name = "Resend" }).ClickAsync();
+        await Expect(Pages.Notice(page)).ToContainTextAsync($"The invitation to {invited} was sent again");
+        Assert.NotEqual(firstToken, await app.TokenSentToAsync(invited));
+
+        await row.GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+        await Expect(Pages.Notice(page)).ToContainTextAsync("The invitation was revoked");
+        await Expect(page.GetByText("No pending email invitations")).ToBeVisibleAsync();
+    }
 }

@@ -67,6 +67,24 @@ public static class EmailInvitationMatrix
             verify: async _ => Assert.Equal(1, await s.MemberCountAsync(lobby)));
     }
 
+    /// <summary>Resend on Settings > Workspace: allowed, the address gets a second email.</summary>
+    public static async Task<PreparedCall> ResendOnThePage(AuthorizationScenario s, Caller caller)
+    {
+        var (id, email) = await FreshInvitationAsync(s);
+        return await s.PageCallAsync(
+            s.PageClientOf(caller), HttpMethod.Post, $"{s.Pages}/settings/workspace", "ResendEmailInvitation", new Dictionary<string, string> { ["invitationId"] = id.ToString() },
+            async allowed => Assert.Equal(allowed ? 2 : 1, await EmailsToAsync(s, email)));
+    }
+
+    /// <summary>Revoke on Settings > Workspace: allowed, the invitation is revoked.</summary>
+    public static async Task<PreparedCall> RevokeOnThePage(AuthorizationScenario s, Caller caller)
+    {
+        var (id, _) = await FreshInvitationAsync(s);
+        return await s.PageCallAsync(
+            s.PageClientOf(caller), HttpMethod.Post, $"{s.Pages}/settings/workspace", "RevokeEmailInvitation", new Dictionary<string, string> { ["invitationId"] = id.ToString() },
+            async allowed => Assert.Equal(allowed, await s.App.QueryAsync(db => db.EmailInvitations.AnyAsync(i => i.Id == id && i.RevokedAt != null, TestContext.Current.CancellationToken))));
+    }
+
     private static PreparedCall Call(HttpClient client, HttpMethod method, string path, Func<bool, Task>? verify = null) =>
         new(client, new HttpRequestMessage(method, new Uri(path, UriKind.Relative)), verify);
 
