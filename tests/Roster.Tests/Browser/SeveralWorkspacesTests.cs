@@ -61,7 +61,7 @@ public sealed class SeveralWorkspacesTests(RosterApp app, BrowserFixture browser
         await Pages.WaitForUrlAsync(page, $"**/w/{first.Id}");
 
         await Pages.WorkspaceSwitcher(page).ClickAsync();
-        await page.GetByRole(AriaRole.Navigation, new() { Name = "Your workspaces" }).GetByRole(AriaRole.Link, new() { Name = "Create workspace" }).ClickAsync();
+        await page.GetByRole(AriaRole.Banner).GetByRole(AriaRole.Link, new() { Name = "Create workspace" }).ClickAsync();
         await Pages.WaitForUrlAsync(page, "**/workspaces/new");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Create a workspace" })).ToBeVisibleAsync();
 

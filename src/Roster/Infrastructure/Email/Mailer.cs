@@ -101,6 +101,11 @@ public sealed class SmtpMailer(IOptions<EmailOptions> options) : IMailer
         var security = Enum.TryParse<SecureSocketOptions>(settings.SmtpSecurity, ignoreCase: true, out var parsed)
             ? parsed
             : SecureSocketOptions.Auto;
+        if (!MailboxAddress.TryParse(message.To, out _))
+        {
+            return MailResult.Permanent("the recipient's address cannot be parsed");
+        }
+
         MimeMessage mime;
         try
         {
@@ -108,7 +113,8 @@ public sealed class SmtpMailer(IOptions<EmailOptions> options) : IMailer
         }
         catch (ParseException exception)
         {
-            return MailResult.Permanent($"the address cannot be sent to: {exception.Message}");
+            // The recipient parsed, so it is the sender (Roster:Email:From): the operator's to fix, and the message may wait.
+            return MailResult.Transient($"Roster:Email:From cannot be parsed: {exception.Message}");
         }
 
         var server = $"{settings.SmtpHost}:{settings.SmtpPort}";
