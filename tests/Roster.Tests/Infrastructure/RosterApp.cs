@@ -102,6 +102,7 @@ public class RosterApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Roster:RateLimits:CredentialsPerAddressPerMinute", "100000");
         builder.UseSetting("Roster:RateLimits:LinksPerAddressPerMinute", "100000");
         builder.UseSetting("Roster:RateLimits:EmailCodes:SendsPerAddress", "100000");
+        builder.UseSetting("Roster:EmailInvitations:SendsPerWorkspacePerMinute", "100000");
         builder.UseSetting("Roster:Email:SmtpHost", "127.0.0.1");
         builder.UseSetting("Roster:Email:SmtpPort", smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Roster:Email:SmtpSecurity", "None");

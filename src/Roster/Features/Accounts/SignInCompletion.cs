@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using Roster.Features.EmailInvitations;
 using Roster.Features.Invitations;
 using Roster.Features.Workspaces;
 using Roster.Infrastructure.Authorization;
@@ -13,10 +14,22 @@ public sealed record SignInOutcome(string RedirectUrl, string? Notice);
 /// invitation link joins that workspace; anyone else opens their workspace, which is created on their first
 /// sign-in (the seed: "the Dashboard is automatically created").
 /// </summary>
-public sealed class SignInCompletion(InvitationService invitations, WorkspaceService workspaces, CompanyDomains.DiscoveryService discovery)
+public sealed class SignInCompletion(
+    InvitationService invitations, EmailInvitationService emailInvitations, WorkspaceService workspaces, CompanyDomains.DiscoveryService discovery)
 {
     public async Task<SignInOutcome> CompleteAsync(User user, string? invitationToken, string? returnUrl, IUrlHelper url, CancellationToken cancellationToken)
     {
+        if (EmailInvitationLinks.TryReadSignInValue(invitationToken, out var emailToken))
+        {
+            // An email invitation (its token travels prefixed): accepted when this account's verified email is the invited
+            // address; otherwise its page says why (another address, not verified yet, expired, ...).
+            var joinedByEmail = await emailInvitations.AcceptAsync(
+                Actor.ForUser(user.Id, url.ActionContext.HttpContext.Connection.RemoteIpAddress?.ToString()), emailToken, cancellationToken);
+            return joinedByEmail.IsSuccess
+                ? new SignInOutcome(WorkspaceUrl(joinedByEmail.Value.WorkspaceId), JoinedNotice(joinedByEmail.Value))
+                : new SignInOutcome(EmailInvitationLinks.PagePath(emailToken), null);
+        }
+
         if (!string.IsNullOrEmpty(invitationToken))
         {
             var accepted = await invitations.AcceptAsync(
@@ -52,5 +65,7 @@ public sealed class SignInCompletion(InvitationService invitations, WorkspaceSer
 
     public static string WorkspaceUrl(Guid workspaceId) => $"/w/{workspaceId}";
 
-    public static string InvitationUrl(string token) => $"/invite/{Uri.EscapeDataString(token)}";
+    /// <summary>The page of the invitation a sign-in carries: a link's, or an email invitation's (<see cref="EmailInvitationLinks"/>).</summary>
+    public static string InvitationUrl(string token) =>
+        EmailInvitationLinks.TryReadSignInValue(token, out var emailToken) ? EmailInvitationLinks.PagePath(emailToken) : $"/invite/{Uri.EscapeDataString(token)}";
 }

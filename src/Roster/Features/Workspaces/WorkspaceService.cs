@@ -107,6 +107,7 @@ public sealed class WorkspaceService(
         await db.Memberships.Where(m => m.WorkspaceId == workspaceId).ExecuteDeleteAsync(cancellationToken);
         await db.JoinRequests.Where(r => r.WorkspaceId == workspaceId).ExecuteDeleteAsync(cancellationToken);
         await db.InvitationLinks.Where(l => l.WorkspaceId == workspaceId).ExecuteDeleteAsync(cancellationToken);
+        await db.EmailInvitations.Where(i => i.WorkspaceId == workspaceId).ExecuteDeleteAsync(cancellationToken);
         await db.ApiKeys.Where(k => k.WorkspaceId == workspaceId).ExecuteDeleteAsync(cancellationToken);
         await db.Permissions.Where(p => p.WorkspaceId == workspaceId).ExecuteDeleteAsync(cancellationToken);
         await db.Workspaces.Where(w => w.Id == workspaceId).ExecuteDeleteAsync(cancellationToken);

@@ -52,6 +52,8 @@ public abstract class RosterDbContext(DbContextOptions options)
 
     /// <summary>Requests to join a workspace through its company domain (SPEC section 5).</summary>
     public DbSet<Features.JoinRequests.JoinRequest> JoinRequests => Set<Features.JoinRequests.JoinRequest>();
+    /// <summary>Invitations sent to one email address each (<see cref="Features.EmailInvitations.EmailInvitationService"/>).</summary>
+    public DbSet<Features.EmailInvitations.EmailInvitation> EmailInvitations => Set<Features.EmailInvitations.EmailInvitation>();
 
     /// <summary>Data-protection keys live in the database so every app instance can read every cookie and token.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -8,6 +8,7 @@ using Roster.Features.AccountSettings;
 using Roster.Features.ApiKeys;
 using Roster.Features.Audit;
 using Roster.Features.EmailCodes;
+using Roster.Features.EmailInvitations;
 using Roster.Features.ExternalLogins;
 using Roster.Features.Invitations;
 using Roster.Features.Members;
@@ -189,6 +190,7 @@ public static class RosterHost
         builder.Services.AddScoped<Features.JoinRequests.JoinRequestService>();
         builder.Services.AddScoped<Features.JoinRequests.AdminJoinNotices>();
         builder.Services.AddScoped<Features.JoinRequests.JoinNoticeSettings>();
+        builder.Services.AddEmailInvitations(builder.Configuration);
         builder.Services.AddScoped<AccessService>();
         builder.Services.AddScoped<ApiKeyService>();
         builder.Services.AddScoped<PersonalAccessTokenService>();
@@ -317,6 +319,7 @@ public static class RosterHost
         api.MapInvitationsApi();
         Features.CompanyDomains.DiscoveryApi.MapDiscoveryApi(api);
         Features.JoinRequests.JoinRequestsApi.MapJoinRequestsApi(api);
+        api.MapEmailInvitationsApi();
         api.MapPlansApi();
         api.MapAuditLogApi();
         api.MapSessionsApi();

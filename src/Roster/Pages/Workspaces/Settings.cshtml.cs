@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Roster.Features.Accounts;
+using Roster.Features.EmailInvitations;
 using Roster.Features.Invitations;
 using Roster.Features.Members;
 using Roster.Features.Permissions;
@@ -22,6 +23,7 @@ public sealed class SettingsModel(
     PermissionService permissions,
     MemberService members,
     InvitationService invitations,
+    EmailInvitationService emailInvitations,
     IAuthorizationService authorization) : SettingsPageModel(workspaces, users, permissions)
 {
     /// <summary>How many names each link's "joined through it" cell shows before "and N more".</summary>
@@ -32,6 +34,9 @@ public sealed class SettingsModel(
     protected override SettingsSection Section => SettingsSection.Workspace;
 
     public IReadOnlyList<InvitationLinkResponse> Links { get; private set; } = [];
+
+    /// <summary>Pending and expired email invitations (Admins), each with its delivery status, Resend and Revoke.</summary>
+    public IReadOnlyList<EmailInvitationResponse> EmailInvitations { get; private set; } = [];
 
     /// <summary>Links that have not ended (active, or refusing everyone for now): listed first, each with Revoke.</summary>
     public IReadOnlyList<InvitationLinkResponse> LiveLinks => [.. Links.Where(link => !IsPast(link))];
@@ -164,6 +169,42 @@ public sealed class SettingsModel(
         return RedirectToPage(new { workspaceId = WorkspaceId });
     }
 
+    /// <summary>Sends an email invitation again: a new link and 7 more days; the old link stops working (Admins).</summary>
+    public async Task<IActionResult> OnPostResendEmailInvitationAsync(Guid invitationId, CancellationToken cancellationToken)
+    {
+        if (!(await authorization.AuthorizeAsync(User, HttpContext, WorkspacePolicies.Admin)).Succeeded)
+        {
+            return Forbid();
+        }
+
+        var result = await emailInvitations.ResendAsync(Actor.From(HttpContext), WorkspaceId, invitationId, cancellationToken);
+        if (!result.IsSuccess)
+        {
+            return await ShowErrorAsync(result.Error!.Message, cancellationToken);
+        }
+
+        TempData["Notice"] = $"The invitation to {result.Value.Email} was sent again, with a new link.";
+        return RedirectToPage(new { workspaceId = WorkspaceId });
+    }
+
+    /// <summary>Revokes an email invitation at once (Admins).</summary>
+    public async Task<IActionResult> OnPostRevokeEmailInvitationAsync(Guid invitationId, CancellationToken cancellationToken)
+    {
+        if (!(await authorization.AuthorizeAsync(User, HttpContext, WorkspacePolicies.Admin)).Succeeded)
+        {
+            return Forbid();
+        }
+
+        var result = await emailInvitations.RevokeAsync(Actor.From(HttpContext), WorkspaceId, invitationId, cancellationToken);
+        if (!result.IsSuccess)
+        {
+            return await ShowErrorAsync(result.Error!.Message, cancellationToken);
+        }
+
+        TempData["Notice"] = "The invitation was revoked. Its link no longer works.";
+        return RedirectToPage(new { workspaceId = WorkspaceId });
+    }
+
     /// <summary>
     /// Leaves the workspace (any member; the page asks for confirmation first). The last Admin is refused by the
     /// service's last-Admin rule and stays, with the reason on the page.
@@ -210,6 +251,7 @@ public sealed class SettingsModel(
         {
             Links = await invitations.ListLinksAsync(WorkspaceId, cancellationToken);
             joinedThrough = await members.JoinedThroughLinksAsync(WorkspaceId, NamesPerLink, cancellationToken);
+            EmailInvitations = await emailInvitations.ListAsync(WorkspaceId, cancellationToken);
         }
 
         return true;

@@ -96,7 +96,14 @@
     };
 
     const reset = () => {
+        selectTab(tabs[0], false);
         form.reset();
+        document.getElementById("invite-email-result")?.replaceChildren();
+        const emailError = document.getElementById("invite-email-error");
+        if (emailError) {
+            emailError.textContent = "";
+        }
+
         options.open = false;
         clearErrors();
         forgetLink();
@@ -271,12 +278,145 @@
     form.addEventListener("input", choiceChanged);
     form.addEventListener("change", choiceChanged);
 
+    // ---- The tabs (WAI-ARIA tabs pattern, automatic activation): Share a link (first, default) and Invite by email.
+    const tabs = [...dialog.querySelectorAll('[role="tab"]')];
+    const emailPanel = document.getElementById("invite-panel-email");
+    let emailReady = false;
+
+    function selectTab(tab, focus) {
+        tabs.forEach((other) => {
+            const selected = other === tab;
+            other.setAttribute("aria-selected", selected ? "true" : "false");
+            other.tabIndex = selected ? 0 : -1;
+            document.getElementById(other.getAttribute("aria-controls")).hidden = !selected;
+        });
+        if (tab.id === "invite-tab-email" && !emailReady) {
+            emailReady = true;
+            emailPanel.append(document.getElementById("invite-email-template").content.cloneNode(true));
+            setUpEmail();
+        }
+
+        if (focus) {
+            tab.focus();
+        }
+    }
+
+    tabs.forEach((tab, index) => {
+        tab.addEventListener("click", () => selectTab(tab, true));
+        tab.addEventListener("keydown", (event) => {
+            const next = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: tabs.length - 1 }[event.key];
+            if (next === undefined) {
+                return;
+            }
+
+            event.preventDefault();
+            selectTab(tabs[(next + tabs.length) % tabs.length], true);
+        });
+    });
+
+    // ---- Invite by email: the addresses as pasted (commas, spaces, new lines), one permission, one request. The answer
+    // says who was invited, whose invitation was renewed, who is already a member, and lists each entry that is not an
+    // address with its reason; those stay in the box to be corrected, nothing is dropped without a word.
+    function setUpEmail() {
+        const send = document.getElementById("invite-email-send");
+        if (!send) {
+            return; // The plan lacks the feature: the panel shows it locked.
+        }
+
+        const emails = document.getElementById("invite-emails");
+        const emailPermission = document.getElementById("invite-email-permission");
+        const emailError = document.getElementById("invite-email-error");
+        const emailResult = document.getElementById("invite-email-result");
+        let sending = false;
+
+        const listOf = (title, items) => {
+            const section = document.createElement("div");
+            const heading = document.createElement("p");
+            heading.textContent = title;
+            const list = document.createElement("ul");
+            items.forEach((text) => {
+                const item = document.createElement("li");
+                item.textContent = text;
+                list.append(item);
+            });
+            section.append(heading, list);
+            return section;
+        };
+
+        send.addEventListener("click", async () => {
+            if (sending) {
+                return;
+            }
+
+            emailError.textContent = "";
+            emails.removeAttribute("aria-invalid");
+            const entries = emails.value.split(/[\s,;]+/).filter((entry) => entry.length > 0);
+            if (entries.length === 0) {
+                emailError.textContent = "Enter at least one email address.";
+                emails.setAttribute("aria-invalid", "true");
+                emails.focus();
+                return;
+            }
+
+            sending = true;
+            let response;
+            let payload;
+            try {
+                response = await fetch(`/api/v1/workspaces/${dialog.dataset.workspaceId}/email-invitations`, {
+                    method: "POST",
+                    headers: { "Content-Type": "application/json", "RequestVerificationToken": dialog.dataset.antiforgery },
+                    credentials: "same-origin",
+                    body: JSON.stringify({ emails: entries, permission: emailPermission.value }),
+                });
+                payload = await response.json().catch(() => ({}));
+            } catch {
+                emailError.textContent = "Roster could not be reached, so no invitation was sent. Check your connection and try again.";
+                return;
+            } finally {
+                sending = false;
+            }
+
+            if (!response.ok) {
+                const messages = Object.values(payload.errors ?? {}).flat();
+                emailError.textContent = messages.length > 0 ? messages.join(" ") : generalMessage(response, payload);
+                return;
+            }
+
+            createdAny = true;
+            const parts = [];
+            const invited = payload.invited.map((i) => i.email);
+            const renewed = payload.renewed.map((i) => i.email);
+            if (invited.length > 0) {
+                parts.push(listOf(`Invited ${invited.length}:`, invited));
+            }
+
+            if (renewed.length > 0) {
+                parts.push(listOf(`Sent again, with a new link (already invited) ${renewed.length}:`, renewed));
+            }
+
+            if (payload.alreadyMembers.length > 0) {
+                parts.push(listOf(`Already members, not invited ${payload.alreadyMembers.length}:`, payload.alreadyMembers));
+            }
+
+            if (payload.invalid.length > 0) {
+                parts.push(listOf(`Not sent, not email addresses ${payload.invalid.length}:`, payload.invalid.map((i) => `${i.email}: ${i.reason}`)));
+            }
+
+            emailResult.replaceChildren(...parts);
+            emails.value = payload.invalid.map((i) => i.email).join("\n");
+        });
+    }
+
     document.querySelectorAll("[data-open-invite]").forEach((button) =>
         button.addEventListener("click", () => {
             reset();
             dialog.showModal();
         }));
-    dialog.querySelector("[data-close-invite]").addEventListener("click", () => dialog.close());
+    dialog.addEventListener("click", (event) => {
+        if (event.target.closest("[data-close-invite]")) {
+            dialog.close();
+        }
+    });
     dialog.addEventListener("close", () => {
         if (createdAny && dialog.dataset.reloadAfterInvite === "true") {
             window.location.reload();

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Roster.Infrastructure.Data.Migrations.PostgreSql
 {
     /// <inheritdoc />
-    public partial class CompanyDomains : Migration
+    public partial class CompanyDomainsAndEmailInvitations : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -37,6 +37,43 @@ namespace Roster.Infrastructure.Data.Migrations.PostgreSql
                 table: "Memberships",
                 type: "timestamp with time zone",
                 nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "EmailInvitations",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Email = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: false),
+                    NormalizedEmail = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: false),
+                    PermissionId = table.Column<Guid>(type: "uuid", nullable: true),
+                    TokenHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    CreatedByUserId = table.Column<Guid>(type: "uuid", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    SentAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    RevokedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    RevokedByUserId = table.Column<Guid>(type: "uuid", nullable: true),
+                    AcceptedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    AcceptedByUserId = table.Column<Guid>(type: "uuid", nullable: true),
+                    OutboxMessageId = table.Column<Guid>(type: "uuid", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_EmailInvitations", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_EmailInvitations_Permissions_PermissionId",
+                        column: x => x.PermissionId,
+                        principalTable: "Permissions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                    table.ForeignKey(
+                        name: "FK_EmailInvitations_Workspaces_WorkspaceId",
+                        column: x => x.WorkspaceId,
+                        principalTable: "Workspaces",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
 
             migrationBuilder.CreateTable(
                 name: "JoinRequests",
@@ -79,6 +116,23 @@ namespace Roster.Infrastructure.Data.Migrations.PostgreSql
                 column: "CompanyDomain");
 
             migrationBuilder.CreateIndex(
+                name: "IX_EmailInvitations_PermissionId",
+                table: "EmailInvitations",
+                column: "PermissionId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_EmailInvitations_TokenHash",
+                table: "EmailInvitations",
+                column: "TokenHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_EmailInvitations_WorkspaceId_NormalizedEmail",
+                table: "EmailInvitations",
+                columns: new[] { "WorkspaceId", "NormalizedEmail" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_JoinRequests_UserId_CreatedAt",
                 table: "JoinRequests",
                 columns: new[] { "UserId", "CreatedAt" });
@@ -110,6 +164,9 @@ namespace Roster.Infrastructure.Data.Migrations.PostgreSql
             migrationBuilder.DropForeignKey(
                 name: "FK_Workspaces_Permissions_AutoJoinPermissionId",
                 table: "Workspaces");
+
+            migrationBuilder.DropTable(
+                name: "EmailInvitations");
 
             migrationBuilder.DropTable(
                 name: "JoinRequests");
