@@ -108,7 +108,9 @@ public sealed class EmailInvitationsApiTests(RosterApp app)
 
         Assert.Equal([member.Email.ToUpperInvariant(), admin.Email], answer.AlreadyMembers);
         Assert.Equal(other, Assert.Single(answer.Invited).Email);
-        Assert.False(await app.QueryAsync(db => db.OutboxMessages.AnyAsync(m => m.To == upper || m.To == admin.Email, Cancel)));
+        // No invitation went to a member (the Admin does get the notice that the member joined: another kind).
+        Assert.False(await app.QueryAsync(db => db.OutboxMessages.AnyAsync(
+            m => m.Kind == Roster.Features.EmailInvitations.EmailInvitationService.OutboxKind && (m.To == upper || m.To == admin.Email), Cancel)));
     }
 
     [Fact]
@@ -388,6 +390,41 @@ public sealed class EmailInvitationsApiTests(RosterApp app)
     }
 
     [Fact]
+    public async Task Resend_ToSomeoneWhoJoinedAnotherWayMeanwhile_IsRefusedAndSendsNothing()
+    {
+        var (admin, workspace) = await ProWorkspaceAsync();
+        var invitee = await EmailInvitationMail.RegisterVerifiedAsync(app);
+        var invitation = (await admin.Client.InviteByEmailAsync(workspace.Id, "Member", invitee.Email)).Invited.Single();
+        var link = await admin.Client.CreateLinkAsync(workspace.Id, "Viewer");
+        using var joined = await invitee.Client.AcceptAsync(ApiClient.TokenOf(link));
+        await joined.EnsureSuccessAsync();
+
+        using var resent = await admin.Client.PostAsync(
+            new Uri($"/api/v1/workspaces/{workspace.Id}/email-invitations/{invitation.Id}/resend", UriKind.Relative), null, Cancel);
+
+        await resent.AssertProblemAsync(HttpStatusCode.Conflict, "email_invitation.not_pending");
+        Assert.Equal(1, (await app.AuditEntriesAsync(workspace.Id)).Count(e => e.Action == AuditActions.EmailInvitationSent));
+    }
+
+    [Fact]
+    public async Task List_IsPagedNewestFirst_WithACursorAndTheTotal()
+    {
+        var (admin, workspace) = await ProWorkspaceAsync();
+        await admin.Client.InviteByEmailAsync(workspace.Id, "Member", TestUsers.NewEmail(), TestUsers.NewEmail(), TestUsers.NewEmail());
+        var path = $"/api/v1/workspaces/{workspace.Id}/email-invitations";
+
+        var first = await ApiClient.GetAsync<Roster.Infrastructure.Web.Page<EmailInvitationResponse>>(admin.Client, $"{path}?limit=2");
+        var second = await ApiClient.GetAsync<Roster.Infrastructure.Web.Page<EmailInvitationResponse>>(admin.Client, $"{path}?limit=2&after={first.Next}");
+
+        Assert.Equal((2, 3), (first.Items.Count, first.Total));
+        Assert.NotNull(first.Next);
+        Assert.Null(second.Next);
+        Assert.Equal(3, first.Items.Concat(second.Items).Select(i => i.Id).Distinct().Count());
+        using var badCursor = await admin.Client.GetAsync(new Uri($"{path}?after=nope", UriKind.Relative), Cancel);
+        await badCursor.AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+    }
+
+    [Fact]
     public async Task Send_OverTheSendersRateLimitInTheWorkspace_Answers429RateLimited()
     {
         await using var limited = await IsolatedApp.StartAsync(new Dictionary<string, string>
@@ -409,14 +446,19 @@ public sealed class EmailInvitationsApiTests(RosterApp app)
             Assert.True(moved.IsSuccess);
         }
 
-        using var first = await client.SendEmailInvitationsAsync(workspace.Id, "Member", TestUsers.NewEmail());
-        using var second = await client.SendEmailInvitationsAsync(workspace.Id, "Member", TestUsers.NewEmail());
+        // Sending and resending share one budget per sender and workspace, whichever door (API, popup, Settings) they use.
+        var invited = (await client.InviteByEmailAsync(workspace.Id, "Member", TestUsers.NewEmail())).Invited.Single();
+        using var second = await client.PostAsync(
+            new Uri($"/api/v1/workspaces/{workspace.Id}/email-invitations/{invited.Id}/resend", UriKind.Relative), null, Cancel);
         using var third = await client.SendEmailInvitationsAsync(workspace.Id, "Member", TestUsers.NewEmail());
+        using var fourth = await client.PostAsync(
+            new Uri($"/api/v1/workspaces/{workspace.Id}/email-invitations/{invited.Id}/resend", UriKind.Relative), null, Cancel);
 
-        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         await third.AssertProblemAsync(HttpStatusCode.TooManyRequests, "rate_limited");
-        Assert.Equal(2, (await client.ListEmailInvitationsAsync(workspace.Id)).Count);
+        Assert.NotNull(third.Headers.RetryAfter);
+        await fourth.AssertProblemAsync(HttpStatusCode.TooManyRequests, "rate_limited");
+        Assert.Single(await client.ListEmailInvitationsAsync(workspace.Id));
     }
 
     private async Task<(TestUser Admin, Roster.Features.Workspaces.WorkspaceResponse Workspace)> ProWorkspaceAsync()

@@ -104,6 +104,23 @@ public sealed class CompanyDomainApiTests(RosterApp app)
     }
 
     [Fact]
+    public async Task Patch_ByAnotherAdminWhoseAddressIsElsewhere_KeepsTheDomainAndChangesThePolicy_ButCannotSetAnother()
+    {
+        var domain = DomainPeople.NewDomain();
+        var (admin, workspace) = await DomainPeople.CompanyAsync(app, domain);
+        var other = await TestUsers.JoinAsync(app, admin, workspace.Id, "Admin");
+
+        // The form posts every field, and an API client may echo the domain it read: kept as it is, it needs no proof.
+        using var kept = await other.Client.PatchWorkspaceAsync(workspace.Id, new { companyDomain = domain.ToUpperInvariant() + ".", joinPolicy = "off" });
+        await kept.EnsureSuccessAsync();
+        var after = await ApiClient.ReadAsync<Features.Workspaces.WorkspaceResponse>(kept);
+        Assert.Equal((domain, "off"), (after.CompanyDomain, after.JoinPolicy));
+
+        using var another = await other.Client.PatchWorkspaceAsync(workspace.Id, new { companyDomain = DomainPeople.NewDomain() });
+        await another.AssertProblemAsync(HttpStatusCode.Forbidden, "workspace.domain_not_verified");
+    }
+
+    [Fact]
     public async Task Patch_Refusals_HaveStableCodes_AndChangeNothing()
     {
         var domain = DomainPeople.NewDomain();

@@ -52,8 +52,8 @@ public static class DomainPeople
     public static Task<HttpResponseMessage> RequestToJoinAsync(this HttpClient client, Guid workspaceId) =>
         client.PostAsync(new Uri($"/api/v1/workspaces/{workspaceId}/join-requests", UriKind.Relative), null, TestContext.Current.CancellationToken);
 
-    public static Task<List<PendingJoinRequest>> PendingAsync(this HttpClient client, Guid workspaceId) =>
-        ApiClient.GetAsync<List<PendingJoinRequest>>(client, $"/api/v1/workspaces/{workspaceId}/join-requests");
+    public static async Task<List<PendingJoinRequest>> PendingAsync(this HttpClient client, Guid workspaceId) =>
+        [.. (await ApiClient.GetAsync<Roster.Infrastructure.Web.Page<PendingJoinRequest>>(client, $"/api/v1/workspaces/{workspaceId}/join-requests")).Items];
 
     public static Task<HttpResponseMessage> ApproveAsync(this HttpClient client, Guid workspaceId, Guid requestId, string permission) =>
         client.PostAsJsonAsync(new Uri($"/api/v1/workspaces/{workspaceId}/join-requests/{requestId}/approve", UriKind.Relative), new { permission }, TestContext.Current.CancellationToken);

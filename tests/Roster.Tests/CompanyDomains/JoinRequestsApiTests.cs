@@ -117,7 +117,7 @@ public sealed class JoinRequestsApiTests(RosterApp app)
     }
 
     [Fact]
-    public async Task Decline_TellsTheRequester_RecordsIt_AndTheyMayAskAgain()
+    public async Task Decline_TellsTheRequester_RecordsIt_AndAskingAgainWithinADayIsRefusedWithoutMailingTheAdmins()
     {
         var domain = DomainPeople.NewDomain();
         var (admin, workspace) = await DomainPeople.CompanyAsync(app, domain);
@@ -132,8 +132,52 @@ public sealed class JoinRequestsApiTests(RosterApp app)
         Assert.Single(await app.OutboxToAsync(colleague.Email), m => m.Kind == "join_request.declined");
         Assert.Single(await app.AuditEntriesAsync(workspace.Id), e => e.Action == AuditActions.JoinRequestDeclined);
         Assert.False(Assert.Single(await colleague.Client.DiscoverAsync()).Requested);
+        var adminMail = (await app.OutboxToAsync(admin.Email)).Count;
         using var again = await colleague.Client.RequestToJoinAsync(workspace.Id);
-        Assert.Equal(HttpStatusCode.Created, again.StatusCode);
+        await again.AssertProblemAsync(HttpStatusCode.Conflict, "join_request.declined_recently");
+        Assert.Equal(adminMail, (await app.OutboxToAsync(admin.Email)).Count);
+    }
+
+    [Fact]
+    public async Task Approve_SomeoneWhoJoinedAnotherWayMeanwhile_ClosesTheRequest_KeepsTheirPermission_AndMailsNobody()
+    {
+        var domain = DomainPeople.NewDomain();
+        var (admin, workspace) = await DomainPeople.CompanyAsync(app, domain);
+        var colleague = await DomainPeople.VerifiedAsync(app, domain);
+        using var asked = await colleague.Client.RequestToJoinAsync(workspace.Id);
+        var request = await ApiClient.ReadAsync<JoinRequestResponse>(asked);
+        var link = await admin.Client.CreateLinkAsync(workspace.Id, "Viewer");
+        using var joined = await colleague.Client.AcceptAsync(ApiClient.TokenOf(link));
+        await joined.EnsureSuccessAsync();
+
+        using var approved = await admin.Client.ApproveAsync(workspace.Id, request.Id!.Value, "Member");
+
+        Assert.Equal("approved", (await ApiClient.ReadAsync<JoinRequestResponse>(approved)).Status);
+        Assert.Empty(await admin.Client.PendingAsync(workspace.Id));
+        Assert.Equal("Viewer", Assert.Single((await colleague.Client.GetMeAsync()).Workspaces).Permission);
+        Assert.DoesNotContain(await app.OutboxToAsync(colleague.Email), m => m.Kind == "join_request.approved");
+    }
+
+    [Fact]
+    public async Task Pending_IsPagedOldestFirst_WithACursorAndTheTotal()
+    {
+        var domain = DomainPeople.NewDomain();
+        var (admin, workspace) = await DomainPeople.CompanyAsync(app, domain);
+        for (var i = 0; i < 3; i++)
+        {
+            var colleague = await DomainPeople.VerifiedAsync(app, domain);
+            using var asked = await colleague.Client.RequestToJoinAsync(workspace.Id);
+            await asked.EnsureSuccessAsync();
+        }
+
+        var path = $"/api/v1/workspaces/{workspace.Id}/join-requests";
+        var first = await ApiClient.GetAsync<Roster.Infrastructure.Web.Page<PendingJoinRequest>>(admin.Client, $"{path}?limit=2");
+        var second = await ApiClient.GetAsync<Roster.Infrastructure.Web.Page<PendingJoinRequest>>(admin.Client, $"{path}?limit=2&after={first.Next}");
+
+        Assert.Equal((2, 3), (first.Items.Count, first.Total));
+        Assert.Null(second.Next);
+        Assert.Equal(3, first.Items.Concat(second.Items).Select(r => r.Id).Distinct().Count());
+        Assert.True(first.Items[0].CreatedAt <= first.Items[1].CreatedAt);
     }
 
     [Fact]

@@ -21,8 +21,8 @@ public static partial class EmailInvitationMail
         return await ApiClient.ReadAsync<SendEmailInvitationsResponse>(response);
     }
 
-    public static Task<List<EmailInvitationResponse>> ListEmailInvitationsAsync(this HttpClient client, Guid workspaceId) =>
-        ApiClient.GetAsync<List<EmailInvitationResponse>>(client, $"/api/v1/workspaces/{workspaceId}/email-invitations");
+    public static async Task<List<EmailInvitationResponse>> ListEmailInvitationsAsync(this HttpClient client, Guid workspaceId) =>
+        [.. (await ApiClient.GetAsync<Roster.Infrastructure.Web.Page<EmailInvitationResponse>>(client, $"/api/v1/workspaces/{workspaceId}/email-invitations")).Items];
 
     public static Task<HttpResponseMessage> AcceptEmailInvitationAsync(this HttpClient client, string token) =>
         client.PostAsync(new Uri($"/api/v1/email-invitations/{token}/accept", UriKind.Relative), null, TestContext.Current.CancellationToken);

@@ -74,7 +74,9 @@ public sealed class CompanyDomainService(
         }
 
         var (domain, policy, permission) = checkedChange.Value;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+
+        // Its own transaction, or the caller's (a PATCH that also renames the workspace is one change).
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
 
         // Locks the row first (an update that changes nothing), so of two changes at once each records what it replaced.
         var locked = await db.Workspaces.Where(w => w.Id == workspaceId)
@@ -120,15 +122,32 @@ public sealed class CompanyDomainService(
             await db.SaveChangesAsync(cancellationToken);
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         db.ChangeTracker.Clear();
         return await GetAsync(workspaceId, cancellationToken) is { } after ? after : MemberErrors.WorkspaceGone;
     }
 
-    /// <summary>Every check that needs no lock: the domain's form and proof, the policy's name, the permission.</summary>
+    /// <summary>
+    /// Every check that needs no lock: the domain's form and proof, the policy's name, the permission. What an Admin
+    /// keeps as it is (the form posts every field; an API client may echo the workspace it read) needs no proof and no
+    /// plan feature again: another Admin whose address is elsewhere can still turn the policy off, and a plan that lost
+    /// a feature does not block every later save.
+    /// </summary>
     private async Task<Result<(string? Domain, JoinPolicy? Policy, PermissionSnapshot? Permission)>> CheckAsync(
         Actor actor, Guid workspaceId, CompanyDomainChange change, CancellationToken cancellationToken)
     {
+        var current = await db.Workspaces.AsNoTracking().Where(w => w.Id == workspaceId)
+            .Select(w => new { w.CompanyDomain, w.JoinPolicy, w.AutoJoinPermissionId, w.Plan })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (current is null)
+        {
+            return MemberErrors.WorkspaceGone;
+        }
+
         string? domain = null;
         if (change.DomainGiven && !string.IsNullOrWhiteSpace(change.Domain))
         {
@@ -138,18 +157,22 @@ public sealed class CompanyDomainService(
                 return CompanyDomainErrors.Invalid;
             }
 
-            if (publicDomains.Contains(domain))
+            // Kept as it is, it was proven when it was set; a new one is checked.
+            if (domain != current.CompanyDomain)
             {
-                return CompanyDomainErrors.Public;
-            }
+                if (publicDomains.Contains(domain))
+                {
+                    return CompanyDomainErrors.Public;
+                }
 
-            // The Admin proves the domain with their own verified address on exactly it (an API key has no address).
-            var own = actor.UserId is { } userId
-                ? await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new { u.Email, u.EmailConfirmed }).SingleOrDefaultAsync(cancellationToken)
-                : null;
-            if (own is not { EmailConfirmed: true } || CompanyDomainNames.OfEmail(own.Email) != domain)
-            {
-                return CompanyDomainErrors.NotVerified;
+                // The Admin proves the domain with their own verified address on exactly it (an API key has no address).
+                var own = actor.UserId is { } userId
+                    ? await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new { u.Email, u.EmailConfirmed }).SingleOrDefaultAsync(cancellationToken)
+                    : null;
+                if (own is not { EmailConfirmed: true } || CompanyDomainNames.OfEmail(own.Email) != domain)
+                {
+                    return CompanyDomainErrors.NotVerified;
+                }
             }
         }
 
@@ -162,8 +185,8 @@ public sealed class CompanyDomainService(
                 return CompanyDomainErrors.UnknownPolicy;
             }
 
-            if (policy == JoinPolicy.Automatic
-                && plans.Lock(plans.Of(await PlanOfAsync(workspaceId, cancellationToken)), PlanFeature.AutomaticDomainJoin) is { } locked)
+            if (policy == JoinPolicy.Automatic && current.JoinPolicy != JoinPolicy.Automatic
+                && plans.Lock(plans.Of(current.Plan), PlanFeature.AutomaticDomainJoin) is { } locked)
             {
                 return locked;
             }
@@ -183,8 +206,8 @@ public sealed class CompanyDomainService(
                 return CompanyDomainErrors.AdminAutoJoin;
             }
 
-            if (permission.Kind == PermissionKind.Custom
-                && plans.Lock(plans.Of(await PlanOfAsync(workspaceId, cancellationToken)), PlanFeature.CustomPermissions) is { } locked)
+            if (permission.Kind == PermissionKind.Custom && permission.Id != current.AutoJoinPermissionId
+                && plans.Lock(plans.Of(current.Plan), PlanFeature.CustomPermissions) is { } locked)
             {
                 return locked;
             }
@@ -192,7 +215,4 @@ public sealed class CompanyDomainService(
 
         return (domain, policy, permission);
     }
-
-    private Task<string?> PlanOfAsync(Guid workspaceId, CancellationToken cancellationToken) =>
-        db.Workspaces.Where(w => w.Id == workspaceId).Select(w => w.Plan).SingleOrDefaultAsync(cancellationToken);
 }

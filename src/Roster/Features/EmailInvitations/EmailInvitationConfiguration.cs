@@ -17,6 +17,12 @@ internal sealed class EmailInvitationConfiguration : IEntityTypeConfiguration<Em
         builder.Property(i => i.TokenHash).HasMaxLength(64);
         builder.HasIndex(i => i.TokenHash).IsUnique();
 
+        // Renewing loads the row and saves it: a revoke, an accept or another renewal that committed in between makes
+        // the save fail (409 request.conflict, the whole batch rolled back) instead of being silently overwritten.
+        builder.Property(i => i.TokenHash).IsConcurrencyToken();
+        builder.Property(i => i.RevokedAt).IsConcurrencyToken();
+        builder.Property(i => i.AcceptedAt).IsConcurrencyToken();
+
         // One row per address and workspace: a second invitation renews the first, also when two Admins send at once.
         builder.HasIndex(i => new { i.WorkspaceId, i.NormalizedEmail }).IsUnique();
         builder.Ignore(i => i.Fingerprint);

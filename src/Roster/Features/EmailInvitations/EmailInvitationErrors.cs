@@ -30,6 +30,9 @@ public static class EmailInvitationErrors
     /// <summary>Resend or revoke of an invitation that was accepted or revoked.</summary>
     public static readonly Error NotPending = new("email_invitation.not_pending", "This invitation was already accepted or revoked.", ErrorKind.Conflict);
 
+    /// <summary>The sender's budget in the workspace is spent (<see cref="EmailInvitationSendLimiter"/>): 429 at the API's edge.</summary>
+    public static readonly Error RateLimited = new("rate_limited", "You sent many invitations in the last minute. Wait a moment, then send again.", ErrorKind.Conflict);
+
     public static Error ForStatus(EmailInvitationStatus status) => status switch
     {
         EmailInvitationStatus.Expired => Expired,

@@ -55,7 +55,8 @@ public sealed class EmailInvitationService(
     PublicUrls urls,
     ILookupNormalizer normalizer,
     TimeProvider time,
-    IOptions<EmailInvitationOptions> options)
+    IOptions<EmailInvitationOptions> options,
+    EmailInvitationSendLimiter sendLimiter)
 {
     /// <summary>The outbox <c>Kind</c> of an invitation's email.</summary>
     public const string OutboxKind = "email_invitation";
@@ -80,6 +81,11 @@ public sealed class EmailInvitationService(
         if (await planService.RequireAsync(workspaceId, PlanFeature.EmailInvitations, cancellationToken) is { } locked)
         {
             return locked;
+        }
+
+        if (actor.UserId is { } senderId && !sendLimiter.TryAcquire(workspaceId, senderId))
+        {
+            return EmailInvitationErrors.RateLimited;
         }
 
         var settings = options.Value;
@@ -190,6 +196,11 @@ public sealed class EmailInvitationService(
             return locked;
         }
 
+        if (actor.UserId is { } senderId && !sendLimiter.TryAcquire(workspaceId, senderId))
+        {
+            return EmailInvitationErrors.RateLimited;
+        }
+
         var context = await SenderContextAsync(actor, workspaceId, cancellationToken);
         if (context is null)
         {
@@ -212,6 +223,19 @@ public sealed class EmailInvitationService(
         if (permission is null)
         {
             return EmailInvitationErrors.PermissionRemoved;
+        }
+
+        if (permission.Kind == PermissionKind.Custom
+            && await planService.RequireAsync(workspaceId, PlanFeature.CustomPermissions, cancellationToken) is { } customLocked)
+        {
+            return customLocked;
+        }
+
+        // Someone who joined another way meanwhile needs no invitation: answered as accepted, and no email goes out.
+        if (await db.Memberships.Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new { m.WorkspaceId, u.NormalizedEmail })
+            .AnyAsync(x => x.WorkspaceId == workspaceId && x.NormalizedEmail == invitation.NormalizedEmail, cancellationToken))
+        {
+            return EmailInvitationErrors.NotPending;
         }
 
         // The guard: only a row that is still neither accepted nor revoked is renewed, so a revocation or an accept that
@@ -266,22 +290,33 @@ public sealed class EmailInvitationService(
 
     /// <summary>
     /// The workspace's open invitations (pending or expired; not accepted or revoked), the most recently sent first, each
-    /// with the delivery status of its last email from the outbox (one query).
+    /// with the delivery status of its last email from the outbox: one page (keyset on sent time and id) and the total.
+    /// Errors: 400 <c>validation_failed</c> on <c>limit</c> or <c>after</c>.
     /// </summary>
-    public async Task<IReadOnlyList<EmailInvitationResponse>> ListAsync(Guid workspaceId, CancellationToken cancellationToken)
+    public async Task<Result<Page<EmailInvitationResponse>>> ListAsync(Guid workspaceId, PageRequest page, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
+        if (KeysetCursor.Validate(page, out var afterAt, out var afterId) is { } invalid)
+        {
+            return invalid;
+        }
 
-        // Left joins (SQLite cannot run the correlated subqueries an object projection would need).
+        var now = time.GetUtcNow();
+        var open = db.EmailInvitations.AsNoTracking().Where(i => i.WorkspaceId == workspaceId && i.AcceptedAt == null && i.RevokedAt == null);
+        var total = await open.CountAsync(cancellationToken);
+        var after = afterAt ?? DateTimeOffset.MaxValue;
+        var source = afterAt is null ? open : open.Where(i => i.SentAt < after || (i.SentAt == after && i.Id.CompareTo(afterId) < 0));
+
+        // Left joins (SQLite cannot run the correlated subqueries an object projection would need). Newest sent first,
+        // keyset-paged on (sent, id).
         var rows = await (
-            from i in db.EmailInvitations.AsNoTracking().Where(i => i.WorkspaceId == workspaceId && i.AcceptedAt == null && i.RevokedAt == null)
+            from i in source
             join u in db.Users on i.CreatedByUserId equals u.Id into senders
             from sender in senders.DefaultIfEmpty()
             join p in db.Permissions on i.PermissionId equals p.Id into granted
             from permission in granted.DefaultIfEmpty()
             join m in db.OutboxMessages on i.OutboxMessageId equals m.Id into messages
             from message in messages.DefaultIfEmpty()
-            orderby i.SentAt descending, i.Email
+            orderby i.SentAt descending, i.Id descending
             select new
             {
                 Invitation = i,
@@ -293,8 +328,10 @@ public sealed class EmailInvitationService(
                 MessageSentAt = message == null ? null : message.SentAt,
                 LastError = message == null ? null : message.LastError,
             })
+            .Take(page.Limit + 1)
             .ToListAsync(cancellationToken);
-        return rows.Select(row => ToResponse(
+        var next = rows.Count > page.Limit ? KeysetCursor.Encode(rows[page.Limit - 1].Invitation.SentAt, rows[page.Limit - 1].Invitation.Id) : null;
+        var items = rows.Take(page.Limit).Select(row => ToResponse(
                 row.Invitation,
                 row.PermissionName,
                 User.DisplayNameOf(row.SenderName, row.SenderEmail),
@@ -303,6 +340,7 @@ public sealed class EmailInvitationService(
                     ? new EmailDeliveryResponse(EmailDeliveryStatus.Unknown.ToApiName(), 0, null, null)
                     : new EmailDeliveryResponse(DeliveryOf(status, row.Attempts).ToApiName(), row.Attempts, row.MessageSentAt, row.LastError)))
             .ToList();
+        return new Page<EmailInvitationResponse>(items, next, total);
     }
 
     /// <summary>
@@ -353,11 +391,14 @@ public sealed class EmailInvitationService(
         if (problem is null && userId is not null)
         {
             var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
-                .Select(u => new { u.NormalizedEmail, u.EmailConfirmed }).SingleOrDefaultAsync(cancellationToken);
+                .Select(u => new { u.Email, u.NormalizedEmail, u.EmailConfirmed }).SingleOrDefaultAsync(cancellationToken);
 
             // Bound to the address: the account's email must be it (Identity's normalisation: letter case never matters),
-            // and proven, since anyone can sign up with any address.
+            // and proven, since anyone can sign up with any address. The ASCII comparison as well: invariant upper-casing
+            // folds a few non-ASCII letters ('ı', 'ſ') onto ASCII ones, and an account from before today's address rule
+            // could hold one.
             problem = user is null || !string.Equals(user.NormalizedEmail, invitation.NormalizedEmail, StringComparison.Ordinal)
+                || !System.Text.Ascii.EqualsIgnoreCase(user.Email ?? "", invitation.Email)
                 ? EmailInvitationErrors.WrongAccount
                 : !user.EmailConfirmed ? EmailInvitationErrors.EmailUnverified
                 : existing is not null ? EmailInvitationErrors.AlreadyMember

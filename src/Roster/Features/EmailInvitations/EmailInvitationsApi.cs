@@ -16,10 +16,7 @@ namespace Roster.Features.EmailInvitations;
 /// </summary>
 public static class EmailInvitationsApi
 {
-    /// <summary>The rate-limit policy of sending (invite, resend): per workspace and sender, <see cref="EmailInvitationOptions.SendsPerWorkspacePerMinute"/>.</summary>
-    public const string SendPolicy = "email-invitations";
-
-    /// <summary>Registers the service, its options (<c>Roster:EmailInvitations</c>) and the sending rate limit.</summary>
+    /// <summary>Registers the service, its options (<c>Roster:EmailInvitations</c>) and the sending budget (<see cref="EmailInvitationSendLimiter"/>).</summary>
     public static IServiceCollection AddEmailInvitations(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<EmailInvitationOptions>().Bind(configuration.GetSection("Roster:EmailInvitations"))
@@ -28,15 +25,7 @@ public static class EmailInvitationsApi
                 "Roster:EmailInvitations: ExpiryDays is 1 to 30, MaxAddressesPerRequest 1 to 500, SendsPerWorkspacePerMinute at least 1.")
             .ValidateOnStart();
         services.AddScoped<EmailInvitationService>();
-        services.Configure<RateLimiterOptions>(limiter => limiter.AddPolicy(SendPolicy, context =>
-        {
-            // Per workspace and sender (the route's workspace, the signed-in user or else the client's address): the
-            // limiter runs before authorization, so a budget shared by the whole workspace could be spent by anyone.
-            var perMinute = context.RequestServices.GetRequiredService<IOptions<EmailInvitationOptions>>().Value.SendsPerWorkspacePerMinute;
-            var sender = context.User.FindUserId()?.ToString() ?? RateLimits.ClientPartition(context.Connection.RemoteIpAddress);
-            var workspace = $"{context.GetRouteValue("workspaceId")}/{sender}";
-            return RateLimitPartition.GetTokenBucketLimiter(workspace, _ => RateLimits.PerMinute(perMinute));
-        }));
+        services.AddSingleton<EmailInvitationSendLimiter>();
         return services;
     }
 
@@ -45,8 +34,8 @@ public static class EmailInvitationsApi
         var invitations = api.MapGroup("/workspaces/{workspaceId}/email-invitations").WithTags("Email invitations")
             .RequireAuthorization(WorkspacePolicies.Admin);
         invitations.MapGet("/", ListAsync);
-        invitations.MapPost("/", SendAsync).RequireRateLimiting(SendPolicy);
-        invitations.MapPost("/{invitationId:guid}/resend", ResendAsync).RequireRateLimiting(SendPolicy);
+        invitations.MapPost("/", SendAsync);
+        invitations.MapPost("/{invitationId:guid}/resend", ResendAsync);
         invitations.MapDelete("/{invitationId:guid}", RevokeAsync);
 
         // The token is the credential: rate limited per client address with the invitation links' budget.
@@ -56,23 +45,27 @@ public static class EmailInvitationsApi
         return api;
     }
 
-    private static async Task<Ok<IReadOnlyList<EmailInvitationResponse>>> ListAsync(
-        Guid workspaceId, EmailInvitationService invitations, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await invitations.ListAsync(workspaceId, cancellationToken));
+    /// <summary>The open invitations (pending or expired), newest sent first: <c>?limit=</c> (1 to 200, default 50) and <c>?after=</c> page.</summary>
+    private static async Task<Results<Ok<Page<EmailInvitationResponse>>, ProblemHttpResult>> ListAsync(
+        Guid workspaceId, int? limit, string? after, EmailInvitationService invitations, CancellationToken cancellationToken)
+    {
+        var result = await invitations.ListAsync(workspaceId, new PageRequest(limit ?? PageRequest.DefaultLimit, after), cancellationToken);
+        return result.IsSuccess ? TypedResults.Ok(result.Value) : result.Error!.ToProblem();
+    }
 
     /// <summary>Answers 200 with what happened to each address (invited, renewed, already members, invalid).</summary>
     private static async Task<Results<Ok<SendEmailInvitationsResponse>, ProblemHttpResult>> SendAsync(
         Guid workspaceId, SendEmailInvitationsRequest request, HttpContext http, EmailInvitationService invitations, CancellationToken cancellationToken)
     {
         var result = await invitations.SendAsync(Actor.From(http), workspaceId, request, cancellationToken);
-        return result.IsSuccess ? TypedResults.Ok(result.Value) : result.Error!.ToProblem();
+        return result.IsSuccess ? TypedResults.Ok(result.Value) : Problem(http, result.Error!);
     }
 
     private static async Task<Results<Ok<EmailInvitationResponse>, ProblemHttpResult>> ResendAsync(
         Guid workspaceId, Guid invitationId, HttpContext http, EmailInvitationService invitations, CancellationToken cancellationToken)
     {
         var result = await invitations.ResendAsync(Actor.From(http), workspaceId, invitationId, cancellationToken);
-        return result.IsSuccess ? TypedResults.Ok(result.Value) : result.Error!.ToProblem();
+        return result.IsSuccess ? TypedResults.Ok(result.Value) : Problem(http, result.Error!);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(
@@ -103,4 +96,10 @@ public static class EmailInvitationsApi
         var result = await invitations.AcceptAsync(Actor.From(http), token, cancellationToken);
         return result.IsSuccess ? TypedResults.Ok(result.Value) : result.Error!.ToProblem();
     }
+
+    /// <summary>The problem for a refused send: 429 <c>rate_limited</c> with <c>Retry-After</c> when the sender's budget is spent.</summary>
+    private static ProblemHttpResult Problem(HttpContext http, Error error) =>
+        error == EmailInvitationErrors.RateLimited
+            ? RateLimits.Rejected(http, http.RequestServices.GetRequiredService<EmailInvitationSendLimiter>().RetryAfter)
+            : error.ToProblem();
 }

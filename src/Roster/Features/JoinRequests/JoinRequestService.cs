@@ -36,13 +36,17 @@ public sealed class JoinRequestService(
     /// <summary>New requests one account may make in an hour, over all workspaces (each tells a workspace's Admins by email).</summary>
     public const int MaxPerAccountPerHour = 10;
 
+    /// <summary>How long after a decline the same person may not ask the same workspace again (each request emails its Admins).</summary>
+    public static readonly TimeSpan DeclinedCooldown = TimeSpan.FromDays(1);
+
     /// <summary>
     /// Asks to join (the requester is the actor), or joins at once when the workspace's policy is automatic (as its
     /// auto-join permission, source <c>company_domain</c>, within the plan's member limit). Only a workspace that is
     /// discoverable for the caller (<see cref="DiscoveryService"/>) can be asked: any other answers 404
     /// <c>workspace.not_found</c>, the same as an unknown one. A second request while one is pending answers that one
     /// (<see cref="JoinRequestOutcome.Created"/> false). Errors: 404 <c>workspace.not_found</c>, 409
-    /// <c>plan.member_limit_reached</c> (automatic), <see cref="JoinRequestErrors.RateLimited"/>.
+    /// <c>plan.member_limit_reached</c> (automatic), 409 <c>join_request.declined_recently</c> (an Admin declined the
+    /// person's request less than <see cref="DeclinedCooldown"/> ago), <see cref="JoinRequestErrors.RateLimited"/>.
     /// </summary>
     public async Task<Result<JoinRequestOutcome>> RequestAsync(Actor actor, Guid workspaceId, CancellationToken cancellationToken)
     {
@@ -64,6 +68,13 @@ public sealed class JoinRequestService(
         if (await PendingAsync(workspaceId, userId, cancellationToken) is { } pending)
         {
             return new JoinRequestOutcome(ToResponse(pending, found.Name, name, person.Email ?? "", null), Created: false);
+        }
+
+        var declinedSince = now - DeclinedCooldown;
+        if (await db.JoinRequests.AnyAsync(
+            r => r.WorkspaceId == workspaceId && r.UserId == userId && r.Status == JoinRequestStatus.Declined && r.DecidedAt > declinedSince, cancellationToken))
+        {
+            return JoinRequestErrors.DeclinedRecently;
         }
 
         var since = now - TimeSpan.FromHours(1);
@@ -95,16 +106,29 @@ public sealed class JoinRequestService(
         return new JoinRequestOutcome(ToResponse(request, found.Name, name, person.Email ?? "", null), Created: true);
     }
 
-    /// <summary>The workspace's pending requests, oldest first (Admins).</summary>
-    public async Task<IReadOnlyList<PendingJoinRequest>> ListPendingAsync(Guid workspaceId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The workspace's pending requests, oldest first (Admins): one page (keyset on the request's time and id) and the
+    /// total. Errors: 400 <c>validation_failed</c> on <c>limit</c> or <c>after</c>.
+    /// </summary>
+    public async Task<Result<Page<PendingJoinRequest>>> ListPendingAsync(Guid workspaceId, PageRequest page, CancellationToken cancellationToken)
     {
-        var rows = await db.JoinRequests.AsNoTracking()
-            .Where(r => r.WorkspaceId == workspaceId && r.Status == JoinRequestStatus.Pending)
+        if (KeysetCursor.Validate(page, out var afterAt, out var afterId) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var pending = db.JoinRequests.AsNoTracking().Where(r => r.WorkspaceId == workspaceId && r.Status == JoinRequestStatus.Pending);
+        var total = await pending.CountAsync(cancellationToken);
+        var after = afterAt ?? DateTimeOffset.MinValue;
+        var source = afterAt is null ? pending : pending.Where(r => r.CreatedAt > after || (r.CreatedAt == after && r.Id.CompareTo(afterId) > 0));
+        var rows = await source
             .Join(db.Users, r => r.UserId, u => u.Id, (r, u) => new { r.Id, r.UserId, u.Name, u.Email, r.CreatedAt })
             .OrderBy(r => r.CreatedAt).ThenBy(r => r.Id)
-            .Take(200)
+            .Take(page.Limit + 1)
             .ToListAsync(cancellationToken);
-        return [.. rows.Select(r => new PendingJoinRequest(r.Id, r.UserId, User.DisplayNameOf(r.Name, r.Email), r.Email ?? "", r.CreatedAt))];
+        var items = rows.Take(page.Limit).Select(r => new PendingJoinRequest(r.Id, r.UserId, User.DisplayNameOf(r.Name, r.Email), r.Email ?? "", r.CreatedAt)).ToList();
+        var next = rows.Count > page.Limit ? KeysetCursor.Encode(items[^1].CreatedAt, items[^1].Id) : null;
+        return new Page<PendingJoinRequest>(items, next, total);
     }
 
     /// <summary>
@@ -170,12 +194,22 @@ public sealed class JoinRequestService(
         if (permission is not null)
         {
             var added = await members.AddAsync(actor, workspaceId, row.Request.UserId, permission.Id, MembershipSource.JoinRequest, invitationLinkId: null, now, cancellationToken);
+            if (added.Error == MemberErrors.AlreadyMember)
+            {
+                // They joined another way meanwhile (a link, an invitation): the request is answered, closed as approved
+                // with nothing changed about their membership, and nobody is emailed about it.
+                audit.Add(actor, workspaceId, AuditActions.JoinRequestApproved, AuditTargets.ForMember(row.Request.UserId, email), details: "Already a member", at: now);
+                await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                db.ChangeTracker.Clear();
+                return ToResponse(row.Request, row.WorkspaceName, name, email, permission) with { Status = status.ToApiName() };
+            }
+
             if (!added.IsSuccess)
             {
                 // Rolled back with the transaction: the request stays pending.
                 return added.Error!;
             }
-
         }
 
         audit.Add(
@@ -197,6 +231,16 @@ public sealed class JoinRequestService(
     {
         var permission = await companyDomains.AutoJoinPermissionAsync(workspace.Id, workspace.AutoJoinPermissionId, cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+
+        // Locks the workspace's row (an update that changes nothing), then asks again: an Admin who turned the policy
+        // off or changed the domain a moment ago is obeyed, not raced.
+        await db.Workspaces.Where(w => w.Id == workspace.Id)
+            .ExecuteUpdateAsync(setters => setters.SetProperty(w => w.JoinPolicy, w => w.JoinPolicy), cancellationToken);
+        if (await discovery.GetAsync(actor.RequiredUserId, workspace.Id, cancellationToken) is not { Policy: JoinPolicy.Automatic })
+        {
+            return MemberErrors.WorkspaceGone;
+        }
+
         var added = await members.AddAsync(actor, workspace.Id, actor.RequiredUserId, permission.Id, MembershipSource.CompanyDomain, invitationLinkId: null, now, cancellationToken);
         if (!added.IsSuccess)
         {

@@ -48,14 +48,18 @@ public static class JoinRequestsApi
 
         var (request, created) = result.Value;
         return created
-            ? TypedResults.Created($"/api/v1/workspaces/{workspaceId}/join-requests/{request.Id}", request)
+            ? TypedResults.Created(
+                request.Id is { } id ? $"/api/v1/workspaces/{workspaceId}/join-requests/{id}" : $"/api/v1/workspaces/{workspaceId}", request)
             : TypedResults.Ok(request);
     }
 
-    /// <summary>The workspace's pending requests, oldest first (Admins).</summary>
-    private static async Task<Ok<IReadOnlyList<PendingJoinRequest>>> ListAsync(
-        Guid workspaceId, JoinRequestService joinRequests, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await joinRequests.ListPendingAsync(workspaceId, cancellationToken));
+    /// <summary>The workspace's pending requests, oldest first (Admins): <c>?limit=</c> (1 to 200, default 50) and <c>?after=</c> page.</summary>
+    private static async Task<Results<Ok<Page<PendingJoinRequest>>, ProblemHttpResult>> ListAsync(
+        Guid workspaceId, int? limit, string? after, JoinRequestService joinRequests, CancellationToken cancellationToken)
+    {
+        var result = await joinRequests.ListPendingAsync(workspaceId, new PageRequest(limit ?? PageRequest.DefaultLimit, after), cancellationToken);
+        return result.IsSuccess ? TypedResults.Ok(result.Value) : result.Error!.ToProblem();
+    }
 
     /// <summary>
     /// Approves with <c>{ "permission" }</c> (Admins). Errors: 400 <c>validation_failed</c>, 403 <c>plan.feature_locked</c>,

@@ -46,7 +46,8 @@ public sealed class WorkspaceService(
             return invalid;
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Its own transaction, or the caller's (a PATCH that also changes the join settings is one change).
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
 
         // Locks the row first (an update that changes no name), so of two renames at once each records the name it
         // really replaced. The same statement records that a person chose the name, the first time.
@@ -67,7 +68,10 @@ public sealed class WorkspaceService(
             await db.SaveChangesAsync(cancellationToken);
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
         db.ChangeTracker.Clear();
         var renamed = actor.UserId is { } userId ? await GetForMemberAsync(workspaceId, userId, cancellationToken) : null;
         return renamed is null ? MemberErrors.WorkspaceGone : renamed;

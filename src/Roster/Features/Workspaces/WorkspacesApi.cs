@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Roster.Features.CompanyDomains;
 using Roster.Infrastructure.Authorization;
+using Roster.Infrastructure.Data;
 using Roster.Infrastructure.Errors;
 
 namespace Roster.Features.Workspaces;
@@ -49,7 +50,7 @@ public static class WorkspacesApi
     /// <c>workspace.domain_not_verified</c>, <c>plan.feature_locked</c>; 404 <c>workspace.not_found</c>.
     /// </summary>
     private static async Task<Results<Ok<WorkspaceResponse>, ProblemHttpResult>> UpdateAsync(
-        Guid workspaceId, UpdateWorkspaceRequest request, HttpContext http, WorkspaceService workspaces, CompanyDomainService companyDomains, CancellationToken cancellationToken)
+        Guid workspaceId, UpdateWorkspaceRequest request, HttpContext http, WorkspaceService workspaces, CompanyDomainService companyDomains, RosterDbContext db, CancellationToken cancellationToken)
     {
         if (request.Name is not null && WorkspaceService.ValidateName(request.Name, out _) is { } invalidName)
         {
@@ -77,6 +78,9 @@ public static class WorkspacesApi
         }
 
         var change = new CompanyDomainChange(domainGiven, domain, request.JoinPolicy, request.AutoJoinPermission);
+
+        // One change, one transaction: both use cases join it, so a failed rename leaves the join settings as they were.
+        await using var transaction = !change.IsEmpty && request.Name is not null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         if (!change.IsEmpty)
         {
             // The company-domain change first: its checks read the database; the name was checked above.
@@ -93,7 +97,17 @@ public static class WorkspacesApi
         }
 
         var result = await workspaces.RenameAsync(Actor.From(http), workspaceId, request.Name, cancellationToken);
-        return result.IsSuccess ? TypedResults.Ok(result.Value.ToResponse()) : result.Error!.ToProblem();
+        if (!result.IsSuccess)
+        {
+            return result.Error!.ToProblem();
+        }
+
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        return TypedResults.Ok(result.Value.ToResponse());
     }
 
     /// <summary>Deletes the workspace and everything in it (Admins): 204. Errors: 404 <c>workspace.not_found</c>.</summary>

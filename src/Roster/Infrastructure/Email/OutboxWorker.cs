@@ -16,8 +16,9 @@ public sealed class OutboxOptions
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// How long a claimed message belongs to the instance that claimed it. It must exceed one try (connect, login,
-    /// send: <see cref="SmtpMailer.Timeout"/> a command): a worker that dies mid-send holds its messages this long.
+    /// How long a claimed message belongs to the instance that claimed it: a worker that dies mid-send holds its messages
+    /// this long. A try is cut off after half of it (then retried), so no live worker still sends when another may claim
+    /// the row. It assumes the instances' clocks agree to well within half the lease (NTP).
     /// </summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(2);
 
@@ -149,9 +150,18 @@ public sealed partial class OutboxWorker(
         }
 
         MailResult result;
+
+        // A send may take at most half the lease: past the lease another instance may claim the row and send it again,
+        // so a slow server is cut off well before, and the message retried later like any transient failure.
+        using var sendDeadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        sendDeadline.CancelAfter(settings.Lease / 2);
         try
         {
-            result = await mailer.SendAsync(message, cancellationToken);
+            result = await mailer.SendAsync(message, sendDeadline.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            result = MailResult.Transient("the mail server did not answer within half the outbox's lease");
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Roster.Features.CompanyDomains;
 using Roster.Features.JoinRequests;
+using Roster.Infrastructure.Web;
 
 namespace Roster.Pages.Workspaces;
 
@@ -45,7 +46,8 @@ public sealed class CompanyDomainSectionViewComponent(CompanyDomainService compa
             return Content("");
         }
 
-        var requests = await joinRequests.ListPendingAsync(header.Workspace.Id, cancellationToken);
+        // The oldest 200 (the API pages through the rest); an Admin works through them from the top.
+        var requests = (await joinRequests.ListPendingAsync(header.Workspace.Id, PageRequest.First(PageRequest.MaxLimit), cancellationToken)).Value.Items;
         var wantsNotices = await notices.GetAsync(header.Workspace.Id, header.User.Id, cancellationToken) ?? true;
         var section = new CompanyDomainSection(
             header, settings, requests, wantsNotices, TempData[DomainInputKey] as string ?? settings.Domain, TempData[ErrorKey] as string, TempData[ErrorFieldKey] as string);

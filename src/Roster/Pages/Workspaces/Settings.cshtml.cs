@@ -38,6 +38,9 @@ public sealed class SettingsModel(
     /// <summary>Pending and expired email invitations (Admins), each with its delivery status, Resend and Revoke.</summary>
     public IReadOnlyList<EmailInvitationResponse> EmailInvitations { get; private set; } = [];
 
+    /// <summary>How many open email invitations the workspace has; the page shows the most recent <see cref="PageRequest.MaxLimit"/>.</summary>
+    public int EmailInvitationsTotal { get; private set; }
+
     /// <summary>Links that have not ended (active, or refusing everyone for now): listed first, each with Revoke.</summary>
     public IReadOnlyList<InvitationLinkResponse> LiveLinks => [.. Links.Where(link => !IsPast(link))];
 
@@ -251,7 +254,9 @@ public sealed class SettingsModel(
         {
             Links = await invitations.ListLinksAsync(WorkspaceId, cancellationToken);
             joinedThrough = await members.JoinedThroughLinksAsync(WorkspaceId, NamesPerLink, cancellationToken);
-            EmailInvitations = await emailInvitations.ListAsync(WorkspaceId, cancellationToken);
+            var emailInvitationPage = (await emailInvitations.ListAsync(WorkspaceId, PageRequest.First(PageRequest.MaxLimit), cancellationToken)).Value;
+            EmailInvitations = emailInvitationPage.Items;
+            EmailInvitationsTotal = emailInvitationPage.Total;
         }
 
         return true;

@@ -11,7 +11,7 @@ using Roster.Infrastructure.Data;
 namespace Roster.Infrastructure.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteRosterDbContext))]
-    [Migration("20261130111447_CompanyDomainsAndEmailInvitations")]
+    [Migration("20261130112459_CompanyDomainsAndEmailInvitations")]
     partial class CompanyDomainsAndEmailInvitations
     {
         /// <inheritdoc />
@@ -469,6 +469,7 @@ namespace Roster.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("AcceptedAt")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.Property<Guid?>("AcceptedByUserId")
@@ -500,6 +501,7 @@ namespace Roster.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("RevokedAt")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.Property<Guid?>("RevokedByUserId")
@@ -509,6 +511,7 @@ namespace Roster.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("TokenHash")
+                        .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");

@@ -12,7 +12,7 @@ using Roster.Infrastructure.Data;
 namespace Roster.Infrastructure.Data.Migrations.PostgreSql
 {
     [DbContext(typeof(PostgresRosterDbContext))]
-    [Migration("20261130111530_CompanyDomainsAndEmailInvitations")]
+    [Migration("20261130112547_CompanyDomainsAndEmailInvitations")]
     partial class CompanyDomainsAndEmailInvitations
     {
         /// <inheritdoc />
@@ -478,6 +478,7 @@ namespace Roster.Infrastructure.Data.Migrations.PostgreSql
                         .HasColumnType("uuid");
 
                     b.Property<DateTimeOffset?>("AcceptedAt")
+                        .IsConcurrencyToken()
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<Guid?>("AcceptedByUserId")
@@ -509,6 +510,7 @@ namespace Roster.Infrastructure.Data.Migrations.PostgreSql
                         .HasColumnType("uuid");
 
                     b.Property<DateTimeOffset?>("RevokedAt")
+                        .IsConcurrencyToken()
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<Guid?>("RevokedByUserId")
@@ -518,6 +520,7 @@ namespace Roster.Infrastructure.Data.Migrations.PostgreSql
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("TokenHash")
+                        .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
