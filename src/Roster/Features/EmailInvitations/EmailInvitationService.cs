@@ -369,19 +369,10 @@ public sealed class EmailInvitationService(
         }
 
         var invitation = row.Invitation;
-        var senderId = invitation.CreatedByUserId;
-        var held = await db.Memberships.AsNoTracking()
-            .Where(m => m.WorkspaceId == invitation.WorkspaceId && (m.UserId == senderId || m.UserId == userId))
-            .Join(db.Permissions, m => m.PermissionId, p => p.Id, (m, p) => new { m.UserId, Permission = new PermissionSnapshot(p.Id, p.Name, p.Kind, p.Grants) })
-            .ToListAsync(cancellationToken);
-        var granted = invitation.PermissionId is { } permissionId
-            ? await db.Permissions.AsNoTracking().Where(p => p.Id == permissionId)
-                .Select(p => new PermissionSnapshot(p.Id, p.Name, p.Kind, p.Grants)).SingleOrDefaultAsync(cancellationToken)
-            : null;
-        var senderAdministers = held.Any(h => h.UserId == senderId && PermissionEvaluator.CanAdminister(h.Permission));
+        var (granted, senderAdministers, existing) = await InvitationPermissions.ReadAsync(
+            db, invitation.WorkspaceId, invitation.CreatedByUserId, userId, invitation.PermissionId, cancellationToken);
         var workspacePlan = new WorkspacePlan(plans.Of(row.Plan), row.MemberCount);
         var found = new FoundEmailInvitation(invitation, row.WorkspaceName, granted, senderAdministers, workspacePlan);
-        var existing = userId is null ? null : held.FirstOrDefault(h => h.UserId == userId)?.Permission;
 
         var status = invitation.StatusAt(time.GetUtcNow());
         Error? problem = status != EmailInvitationStatus.Pending ? EmailInvitationErrors.ForStatus(status)

@@ -199,20 +199,11 @@ public sealed partial class InvitationService(
 
         var link = row.Link;
 
-        // The permissions of the link, of its creator and of the person, in one read.
-        var creatorId = link.CreatedByUserId;
-        var held = await db.Memberships.AsNoTracking()
-            .Where(m => m.WorkspaceId == link.WorkspaceId && (m.UserId == creatorId || m.UserId == userId))
-            .Join(db.Permissions, m => m.PermissionId, p => p.Id, (m, p) => new { m.UserId, Permission = new PermissionSnapshot(p.Id, p.Name, p.Kind, p.Grants) })
-            .ToListAsync(cancellationToken);
-        var granted = link.PermissionId is { } permissionId
-            ? await db.Permissions.AsNoTracking().Where(p => p.Id == permissionId)
-                .Select(p => new PermissionSnapshot(p.Id, p.Name, p.Kind, p.Grants)).SingleOrDefaultAsync(cancellationToken)
-            : null;
-        var creatorAdministers = held.Any(h => h.UserId == creatorId && PermissionEvaluator.CanAdminister(h.Permission));
+        // The permissions of the link, of its creator and of the person.
+        var (granted, creatorAdministers, existing) = await InvitationPermissions.ReadAsync(
+            db, link.WorkspaceId, link.CreatedByUserId, userId, link.PermissionId, cancellationToken);
         var workspacePlan = new WorkspacePlan(plans.Of(row.Plan), row.MemberCount);
         var found = new FoundInvitation(link, row.WorkspaceName, granted, creatorAdministers) { WorkspacePlan = workspacePlan };
-        var existing = userId is null ? null : held.FirstOrDefault(h => h.UserId == userId)?.Permission;
 
         var status = link.StatusAt(time.GetUtcNow());
         if (status != InvitationLinkStatus.Active)

@@ -106,8 +106,7 @@ public sealed class WorkspaceService(
         await AddDeletedNoticesAsync(actor, workspaceId, name, cancellationToken);
 
         // Children first: memberships hold permissions (restricted) and links; then what the workspace owns.
-        // MERGE: the email invitations (C) and join requests (B) of the workspace are deleted here, before the permissions
-        // their rows point to, so no invitation link or request outlives the workspace.
+        // The email invitations and join requests go with it, so no emailed link or pending request outlives the workspace.
         await db.Memberships.Where(m => m.WorkspaceId == workspaceId).ExecuteDeleteAsync(cancellationToken);
         await db.JoinRequests.Where(r => r.WorkspaceId == workspaceId).ExecuteDeleteAsync(cancellationToken);
         await db.InvitationLinks.Where(l => l.WorkspaceId == workspaceId).ExecuteDeleteAsync(cancellationToken);
