@@ -52,6 +52,7 @@ public sealed class IsolatedApp : WebApplicationFactory<Program>
         builder.UseSetting("Roster:DataFolder", DataFolder);
         database.Apply(builder);
         builder.UseSetting("Roster:Email:SmtpHost", "");
+        builder.UseSetting("Roster:Shutdown:DrainDelay", "00:00:00");
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);

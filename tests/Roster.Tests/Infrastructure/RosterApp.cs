@@ -94,6 +94,8 @@ public class RosterApp : WebApplicationFactory<Program>, IAsyncLifetime
     {
         // UseSetting rather than in-memory configuration: Program reads these before the app is built.
         builder.UseSetting("Roster:DataFolder", DataFolder);
+        // No drain on the way down: every test app would wait for a load balancer that is not there.
+        builder.UseSetting("Roster:Shutdown:DrainDelay", "00:00:00");
         Database.Apply(builder);
         builder.UseSetting("Roster:PublicUrl", "");
         // The shared app serves every test from 127.0.0.1, often with one account many times: no limit in the way.

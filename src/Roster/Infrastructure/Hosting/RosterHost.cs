@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Roster.Features.Access;
 using Roster.Features.AccessTokens;
@@ -246,7 +247,15 @@ public static class RosterHost
             document.Servers = string.IsNullOrWhiteSpace(publicUrl) ? [] : [new() { Url = publicUrl.TrimEnd('/') }];
             return Task.CompletedTask;
         }));
-        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        // Graceful shutdown: a stopping instance fails /readyz first, then keeps serving for the drain delay.
+        builder.Services.AddOptions<ShutdownOptions>().Bind(builder.Configuration.GetSection("Roster:Shutdown"))
+            .Validate(o => o.DrainDelay >= TimeSpan.Zero && o.DrainDelay < TimeSpan.FromSeconds(30), "Roster:Shutdown:DrainDelay is 0 to 30 seconds (the host's shutdown timeout).")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ShutdownDrain>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ShutdownDrain>());
+        builder.Services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
+            .Add(new HealthCheckRegistration("shutdown", services => services.GetRequiredService<ShutdownDrain>(), failureStatus: null, tags: ["ready"]));
         return builder;
     }
 
