@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Roster.Features.Accounts;
 
 namespace Roster.Infrastructure.Data;
@@ -70,6 +72,10 @@ public static class DatabaseSetup
             }
         }
 
+        // The migrations' history table first (CREATE TABLE IF NOT EXISTS): on a fresh PostgreSQL database, EF Core's
+        // migrator otherwise reads the table before creating it, and that failed read is logged at error level on
+        // every first start, which an operator would rightly take for a fault.
+        await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync();
         await db.Database.MigrateAsync();
         if (db.Database.IsSqlite())
         {
