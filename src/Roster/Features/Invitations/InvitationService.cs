@@ -173,6 +173,16 @@ public sealed partial class InvitationService(
         return link;
     }
 
+    /// <summary>A link by its token's hash, with its workspace's name, plan and member count (compiled: the accept hot path).</summary>
+    private static readonly CompiledQuery<Func<RosterDbContext, string, CancellationToken, Task<LinkRow?>>> LinkByHash = new(() =>
+        EF.CompileAsyncQuery((RosterDbContext db, string hash, CancellationToken cancellationToken) =>
+            db.InvitationLinks.AsNoTracking()
+                .Where(l => l.TokenHash == hash)
+                .Join(db.Workspaces, l => l.WorkspaceId, w => w.Id, (l, w) => new LinkRow(l, w.Name, w.Plan, w.MemberCount))
+                .SingleOrDefault()));
+
+    private sealed record LinkRow(InvitationLink Link, string WorkspaceName, string Plan, int MemberCount);
+
     /// <summary>
     /// The verdict for a token and (when signed in) a person, checked in one order everywhere: unknown; expired,
     /// revoked, used up; its permission deleted; its creator no longer an Admin; already a member (signed in); the
@@ -188,10 +198,7 @@ public sealed partial class InvitationService(
         }
 
         var hash = SecretToken.Hash(token!);
-        var row = await db.InvitationLinks.AsNoTracking()
-            .Where(l => l.TokenHash == hash)
-            .Join(db.Workspaces, l => l.WorkspaceId, w => w.Id, (l, w) => new { Link = l, WorkspaceName = w.Name, w.Plan, w.MemberCount })
-            .SingleOrDefaultAsync(cancellationToken);
+        var row = await LinkByHash.For(db)(db, hash, cancellationToken);
         if (row is null)
         {
             return new InvitationVerdict(null, InvitationErrors.NotFound, null);

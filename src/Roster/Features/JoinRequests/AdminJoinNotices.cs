@@ -48,25 +48,12 @@ public sealed class AdminJoinNotices(RosterDbContext db, EmailOutbox outbox, Pub
     {
         // One query: the Admins who want the email, and (marked by a null recipient id) the person with the workspace's
         // and the permission's names.
-        var admins = AdminsOf(workspaceId)
-            .Where(m => m.JoinNoticesOffAt == null && m.UserId != userId && m.UserId != exceptUserId)
-            .Join(db.Users, m => m.UserId, admin => admin.Id, (m, admin) => new
-            {
-                AdminId = (Guid?)admin.Id,
-                admin.Name,
-                admin.Email,
-                Workspace = (string?)null,
-                Permission = (string?)null,
-            });
-        var person = db.Users.Where(u => u.Id == userId).Select(u => new
+        var rows = new List<NoticeRow>(2);
+        await foreach (var row in AdminsAndPerson.For(db)(db, workspaceId, userId, permissionId, exceptUserId).WithCancellation(cancellationToken))
         {
-            AdminId = (Guid?)null,
-            u.Name,
-            u.Email,
-            Workspace = db.Workspaces.Where(w => w.Id == workspaceId).Select(w => w.Name).FirstOrDefault(),
-            Permission = db.Permissions.Where(p => p.Id == permissionId).Select(p => p.Name).FirstOrDefault(),
-        });
-        var rows = await admins.Concat(person).AsNoTracking().ToListAsync(cancellationToken);
+            rows.Add(row);
+        }
+
         var facts = rows.FirstOrDefault(r => r.AdminId is null);
         var recipients = rows.Where(r => r.AdminId is not null && r.Email is not null).Select(r => r.Email!).ToList();
         if (recipients.Count == 0 || facts?.Workspace is null)
@@ -91,6 +78,42 @@ public sealed class AdminJoinNotices(RosterDbContext db, EmailOutbox outbox, Pub
         }
 
         return recipients.Count;
+    }
+
+    private static readonly CompiledQuery<Func<RosterDbContext, Guid, Guid, Guid, Guid?, IAsyncEnumerable<NoticeRow>>> AdminsAndPerson = new(() =>
+        EF.CompileAsyncQuery((RosterDbContext db, Guid workspaceId, Guid userId, Guid permissionId, Guid? exceptUserId) =>
+            db.Memberships.AsNoTracking()
+                .Where(m => db.Permissions.Where(p => p.WorkspaceId == workspaceId && p.Kind == PermissionKind.Admin).Select(p => p.Id).Contains(m.PermissionId))
+                .Where(m => m.JoinNoticesOffAt == null && m.UserId != userId && m.UserId != exceptUserId)
+                .Join(db.Users, m => m.UserId, admin => admin.Id, (m, admin) => new NoticeRow
+                {
+                    AdminId = admin.Id,
+                    Name = admin.Name,
+                    Email = admin.Email,
+                    Workspace = null,
+                    Permission = null,
+                })
+                .Concat(db.Users.Where(u => u.Id == userId).Select(u => new NoticeRow
+                {
+                    AdminId = null,
+                    Name = u.Name,
+                    Email = u.Email,
+                    Workspace = db.Workspaces.Where(w => w.Id == workspaceId).Select(w => w.Name).FirstOrDefault(),
+                    Permission = db.Permissions.Where(p => p.Id == permissionId).Select(p => p.Name).FirstOrDefault(),
+                }))));
+
+    /// <summary>An Admin to tell, or (no Admin id) the person who joined with the workspace's and permission's names.</summary>
+    private sealed class NoticeRow
+    {
+        public Guid? AdminId { get; init; }
+
+        public string? Name { get; init; }
+
+        public string? Email { get; init; }
+
+        public string? Workspace { get; init; }
+
+        public string? Permission { get; init; }
     }
 
     private async Task<List<string>> RecipientsAsync(Guid workspaceId, Guid? exceptUserId, CancellationToken cancellationToken) =>
