@@ -60,12 +60,12 @@ flat_scenario() {
     done
 
     measure "$CURRENT_DATABASE-flat-healthz" "GET /healthz (16 connections, flat-read server)" -t$THREADS -c$ACCEPT_CONNECTIONS -d"${FLAT_DURATION}s" "$BASE/healthz"
-    local peak=0 all_flat=1
+    local peak=0 all_flat=1 read_number=0
     for read in "${reads[@]}"; do
         local name=${read%%|*} p50_big rps_big
         for size in BIG SMALL; do
             flat_args "$read" "$size"
-            measure "$CURRENT_DATABASE-flat-$size-${name%% *}" "$name, $([[ $size == BIG ]] && echo "${MEMBERS} members" || echo "10 members")" \
+            measure "$CURRENT_DATABASE-flat-$size-$(( ++read_number ))" "$name, $([[ $size == BIG ]] && echo "${MEMBERS} members" || echo "10 members")" \
                 -t$THREADS -c$ACCEPT_CONNECTIONS -d"${FLAT_DURATION}s" "${FLAT_ARGS[@]}"
             (( $(cat "$WORK/rss") / 1024 > peak )) && peak=$(( $(cat "$WORK/rss") / 1024 ))
             if [[ $size == BIG ]]; then p50_big=$M_P50 rps_big=$M_RPS; fi
