@@ -205,8 +205,9 @@ database_ticks() {
     local postmaster pids
     postmaster=$(head -n 1 "$PG_DIR/data/postmaster.pid")
     pids="$postmaster $(pgrep -P "$postmaster" | tr '\n' ' ')"
+    # A backend may exit between pgrep and the read: skip it (with pipefail, a failed read would end the run).
     for pid in $pids; do
-        [[ -r "/proc/$pid/stat" ]] && awk '{ sub(/^.*\) /, ""); print $12 + $13 + $14 + $15 }' "/proc/$pid/stat"
+        awk '{ sub(/^.*\) /, ""); print $12 + $13 + $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || true
     done | awk '{ s += $1 } END { print s + 0 }'
 }
 cpu_snapshot() {

@@ -62,7 +62,6 @@ public sealed class Seeder(
     public async Task<IReadOnlyDictionary<string, string>> SeedPeopleAsync(int count, string credentialsFile, CancellationToken cancellationToken)
     {
         var admin = NewUser("accept-admin@people.example", "Accept Admin");
-        await InsertAsync([admin], cancellationToken);
         var (workspace, builtIns) = await NewWorkspacesAsync([(admin, "Accept bench", [])], cancellationToken);
         var viewer = builtIns[0].Single(p => p.Kind == PermissionKind.Viewer);
         var token = SecretToken.Create();
@@ -100,7 +99,6 @@ public sealed class Seeder(
             var others = Enumerable.Range(1, size - 1)
                 .Select(i => NewUser($"member{i.ToString(CultureInfo.InvariantCulture)}@{domain}", $"Member {i.ToString(CultureInfo.InvariantCulture)}"))
                 .ToList();
-            await InsertAsync([admin, .. others], cancellationToken);
             var (created, _) = await NewWorkspacesAsync([(admin, $"{label} workspace", others)], cancellationToken);
             var workspaceId = created[0].Id;
             var key = ApiKey.Prefix + SecretToken.Create();
@@ -119,7 +117,6 @@ public sealed class Seeder(
                 .Select(i => i.ToString(CultureInfo.InvariantCulture))
                 .Select(i => NewUser($"admin@w{i}.example", $"Admin {i}"))
                 .ToList();
-            await InsertAsync(admins, cancellationToken);
             await NewWorkspacesAsync([.. admins.Select(a => (a, $"Workspace of {a.Name}", (IReadOnlyList<User>)[]))], cancellationToken);
         }
 
@@ -130,7 +127,8 @@ public sealed class Seeder(
     /// <summary>
     /// Workspaces as <c>WorkspaceService</c> creates them (plan Enterprise, the built-in permissions, the company domain
     /// from the creator's verified email unless a public mail provider's), the creator as Admin and each other person
-    /// as Member, the member count equal to the rows, and each person's last workspace set to it.
+    /// as Member, the member count equal to the rows, and each person's last workspace set to it. The people are
+    /// inserted here too (before their workspace's rows).
     /// </summary>
     private async Task<(List<Workspace> Workspaces, List<IReadOnlyList<Permission>> BuiltIns)> NewWorkspacesAsync(
         IReadOnlyList<(User Admin, string Name, IReadOnlyList<User> Members)> specs, CancellationToken cancellationToken)
@@ -152,31 +150,30 @@ public sealed class Seeder(
             memberships.AddRange(others.Select(u => new Membership(workspace.Id, u.Id, memberPermission, MembershipSource.InvitationLink, now, null)));
             workspaces.Add(workspace);
             builtIns.Add(permissions);
+
+            // The dashboard opens a person's last workspace.
+            admin.LastWorkspaceId = workspace.Id;
+            foreach (var member in others)
+            {
+                member.LastWorkspaceId = workspace.Id;
+            }
         }
 
+        await InsertAsync([.. specs.SelectMany(s => s.Members.Prepend(s.Admin))], cancellationToken);
         await InsertAsync(workspaces, cancellationToken);
         await InsertAsync([.. builtIns.SelectMany(p => p)], cancellationToken);
         await InsertAsync(memberships, cancellationToken);
 
-        // Each member count is its rows' count (the rule MemberService keeps on every join and leave).
+        // Each member count is its rows' count (the rule MemberService keeps on every join and leave), set per group of
+        // workspaces with the same count (a correlated count over freshly inserted rows has no statistics to plan by).
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RosterDbContext>();
-        var ids = workspaces.Select(w => w.Id).ToList();
-        foreach (var chunk in ids.Chunk(BatchSize))
+        foreach (var group in memberships.CountBy(m => m.WorkspaceId).GroupBy(pair => pair.Value, pair => pair.Key))
         {
-            await db.Workspaces.Where(w => chunk.Contains(w.Id))
-                .ExecuteUpdateAsync(setters => setters.SetProperty(w => w.MemberCount, w => db.Memberships.Count(m => m.WorkspaceId == w.Id)), cancellationToken);
-        }
-
-        // The dashboard opens a person's last workspace.
-        foreach (var chunk in memberships.Chunk(BatchSize))
-        {
-            var byWorkspace = chunk.GroupBy(m => m.WorkspaceId);
-            foreach (var group in byWorkspace)
+            foreach (var chunk in group.Chunk(BatchSize))
             {
-                var users = group.Select(m => m.UserId).ToList();
-                await db.Users.Where(u => users.Contains(u.Id))
-                    .ExecuteUpdateAsync(setters => setters.SetProperty(u => u.LastWorkspaceId, group.Key), cancellationToken);
+                await db.Workspaces.Where(w => chunk.Contains(w.Id))
+                    .ExecuteUpdateAsync(setters => setters.SetProperty(w => w.MemberCount, group.Key), cancellationToken);
             }
         }
 

@@ -136,7 +136,9 @@ public sealed class WorkspaceAccess(RosterDbContext db, SessionService sessions,
              where user.Id == userId
              join live in db.Sessions.Where(s => s.SecretHash == sessionHash && s.EndedAt == null && s.ExpiresAt > now) on user.Id equals live.UserId into lives
              from live in lives.DefaultIfEmpty()
-             join held in db.Memberships.Where(m => m.WorkspaceId == workspaceId)
+                 // The user's id is repeated inside the subquery: SQLite does not push the outer "user.Id = @userId" into a
+                 // left-joined subquery, and without it read every membership of the workspace (issue 9: flat as it grows).
+             join held in db.Memberships.Where(m => m.WorkspaceId == workspaceId && m.UserId == userId)
                      .Join(db.Permissions, m => m.PermissionId, p => p.Id, (m, p) => new { m.UserId, p.Id, p.Name, p.Kind, p.Grants })
                  on user.Id equals held.UserId into memberships
              from held in memberships.DefaultIfEmpty()
