@@ -38,9 +38,9 @@ public static partial class SecretRedaction
         return QueryValue().Replace(paths, match => match.Groups["key"].Value + ValueMarker);
     }
 
-    /// <summary>A quick test before the regular expressions: a path secret needs "/invit", a query value '=' after '?' or '&amp;'.</summary>
+    /// <summary>A quick test before the regular expressions: a path secret needs "invit", a query value '=' after '?' or '&amp;'.</summary>
     private static bool MayHoldSecret(string text) =>
-        text.Contains("/invit", StringComparison.OrdinalIgnoreCase) || (text.Contains('=') && text.AsSpan().IndexOfAny('?', '&') >= 0);
+        text.Contains("invit", StringComparison.OrdinalIgnoreCase) || (text.Contains('=') && text.AsSpan().IndexOfAny('?', '&') >= 0);
 
     // "/invite/email/" is tried before "/invite/" so that an email invitation keeps its route; a link token that happens
     // to start with "email" is still caught by "/invite/".
