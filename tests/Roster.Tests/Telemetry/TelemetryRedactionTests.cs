@@ -117,6 +117,29 @@ public sealed class TelemetryRedactionTests
         }
     }
 
+    [Fact]
+    public async Task Request_scopes_carry_no_token_with_telemetry_off()
+    {
+        var scopes = new ScopeRecorder();
+        await using var app = await IsolatedApp.StartAsync(
+            new Dictionary<string, string>(),
+            services: services =>
+            {
+                services.AddSingleton<ILoggerProvider>(scopes);
+                services.AddSingleton<IStartupFilter, LogInsideEveryRequest>();
+            });
+        var token = Tokens.Random();
+        var code = Tokens.Random();
+        using var client = app.CreateClient();
+        await ExpectAsync(HttpStatusCode.NotFound, client.GetAsync(new Uri($"/invite/{token}", UriKind.Relative), Cancel));
+        await ExpectAsync(HttpStatusCode.OK, client.GetAsync(new Uri($"/reset-password?email=a%40example.com&code={code}", UriKind.Relative), Cancel));
+
+        var recorded = scopes.Scopes;
+        Assert.Contains(recorded, scope => scope.Contains("RequestPath=/invite/" + SecretRedaction.TokenMarker, StringComparison.Ordinal));
+        Assert.Contains(recorded, scope => scope.Contains("RequestPath=/reset-password", StringComparison.Ordinal));
+        Assert.DoesNotContain(recorded, scope => scope.Contains(token, StringComparison.Ordinal) || scope.Contains(code, StringComparison.Ordinal));
+    }
+
     /// <summary>Fails with the bytes around the secret (printable characters only), to show which attribute held it.</summary>
     private static void AssertAbsent(string secret, string export, string where)
     {
