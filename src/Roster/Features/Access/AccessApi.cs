@@ -93,6 +93,7 @@ public static class AccessApi
         }
 
         var decisions = await service.DecideAsync(workspaceId, questions, known, cancellationToken);
+        Roster.Infrastructure.Telemetry.RosterMetrics.Decided(decisions);
         return decisions.Select(d => new AuthorizeResponse(d.Allowed, d.Permission, d.Reason)).ToList();
     }
 }

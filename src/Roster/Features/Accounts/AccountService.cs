@@ -68,6 +68,7 @@ public sealed class AccountService(
             await audit.WriteAsync(
                 new Actor(null, null, clientAddress), workspaceId: null, Roster.Features.Audit.AuditActions.SignInFailed, target: null,
                 CancellationToken.None, outcome: Roster.Features.Audit.AuditOutcome.Refused, reason: "account.unknown");
+            Roster.Infrastructure.Telemetry.RosterMetrics.PasswordSignIn(Roster.Features.Audit.AuditActions.SignInFailed);
             return null;
         }
 

@@ -175,6 +175,7 @@ public sealed class RosterSignInManager(
         await audit.WriteAsync(
             actor, workspaceId: null, action, target: null, CancellationToken.None,
             outcome: succeeded ? AuditOutcome.Success : AuditOutcome.Refused, reason: reason, accountId: user.Id);
+        Roster.Infrastructure.Telemetry.RosterMetrics.PasswordSignIn(action);
         return disabled ? SignInResult.NotAllowed : result;
     }
 }

@@ -317,6 +317,7 @@ public sealed partial class EmailCodeService(
                     disabled ? AuditActions.SignInFailed : AuditActions.SignInSucceeded, target: null, CancellationToken.None,
                     outcome: disabled ? AuditOutcome.Refused : AuditOutcome.Success, reason: disabled ? "auth.account_disabled" : null,
                     accountId: user.Id);
+                Roster.Infrastructure.Telemetry.RosterMetrics.EmailCodeSignIn(disabled ? AuditActions.SignInFailed : AuditActions.SignInSucceeded);
                 return disabled ? AccountErrors.Disabled : new EmailCodeSignIn(user, firstProof);
             }
             catch (Exception exception) when (attempt == 1 && (exception is LostAccountRaceException || ConcurrencyConflicts.IsConflict(exception)))

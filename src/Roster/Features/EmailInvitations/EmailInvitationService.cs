@@ -452,11 +452,13 @@ public sealed class EmailInvitationService(
         }
 
         await transaction.CommitAsync(cancellationToken);
+        Roster.Infrastructure.Telemetry.RosterMetrics.EmailInvitationAccepted();
         return new AcceptInvitationResponse(invitation.WorkspaceId, verdict.Found.WorkspaceName, permission.Name, permission.Id);
     }
 
     private async Task<Error> RefuseAsync(Actor actor, EmailInvitation? invitation, Error problem, CancellationToken cancellationToken)
     {
+        Roster.Infrastructure.Telemetry.RosterMetrics.EmailInvitationRefused(problem.Code);
         if (invitation is not null)
         {
             foreach (var added in db.ChangeTracker.Entries().Where(e => e.State == EntityState.Added).ToList())

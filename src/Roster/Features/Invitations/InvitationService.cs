@@ -305,6 +305,7 @@ public sealed partial class InvitationService(
         }
 
         await transaction.CommitAsync(cancellationToken);
+        Roster.Infrastructure.Telemetry.RosterMetrics.LinkAccepted();
         return new AcceptInvitationResponse(link.WorkspaceId, verdict.Invitation.WorkspaceName, permission.Name, permission.Id);
     }
 
@@ -314,6 +315,7 @@ public sealed partial class InvitationService(
     /// </summary>
     private async Task<Error> RefuseAsync(Actor actor, InvitationLink? link, Error problem, CancellationToken cancellationToken)
     {
+        Roster.Infrastructure.Telemetry.RosterMetrics.LinkRefused(problem.Code);
         if (link is not null)
         {
             // Whatever the failed attempt added to the unit of work (its entry, a membership) was rolled back.

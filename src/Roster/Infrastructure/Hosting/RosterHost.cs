@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -21,6 +20,7 @@ using Roster.Infrastructure.Authorization;
 using Roster.Infrastructure.Data;
 using Roster.Infrastructure.Email;
 using Roster.Infrastructure.Errors;
+using Roster.Infrastructure.Telemetry;
 using Roster.Infrastructure.Text;
 using Roster.Infrastructure.Web;
 using Roster.Operator;
@@ -47,9 +47,13 @@ public static class RosterHost
         builder.Services.AddSingleton(dataFolder);
         builder.Services.AddSingleton(TimeProvider.System);
 
-        // Database, and data-protection keys in it so that every instance reads every cookie and token.
+        // Database, and data-protection keys in it so that every instance reads every cookie and token (encrypted
+        // under a certificate when one is configured).
         builder.Services.AddRosterDatabase(builder.Configuration, dataFolder);
-        builder.Services.AddDataProtection().SetApplicationName("Roster").PersistKeysToDbContext<RosterDbContext>();
+        builder.Services.AddRosterDataProtection(builder.Configuration);
+
+        // OpenTelemetry over OTLP when configured, with tokens redacted from spans and from the request log scope.
+        builder.AddRosterTelemetry();
 
         // Accounts: ASP.NET Core Identity with cookies for the dashboard and bearer tokens for the API.
         builder.Services.AddIdentityApiEndpoints<User>(options =>

@@ -89,6 +89,7 @@ public sealed class ExternalCallbackModel(
         var signIn = await logins.SignInAsync(identity, cancellationToken);
         if (!signIn.SignsIn)
         {
+            Roster.Infrastructure.Telemetry.RosterMetrics.OpenIdConnectSignIn(AuditActions.SignInFailed);
             Refusal = signIn.Outcome;
             return Page();
         }
@@ -101,6 +102,7 @@ public sealed class ExternalCallbackModel(
         await audit.WriteAsync(
             Actor.ForUser(user.Id, HttpContext.Connection.RemoteIpAddress?.ToString()), workspaceId: null, AuditActions.SignInSucceeded,
             target: null, CancellationToken.None, outcome: AuditOutcome.Success, accountId: user.Id);
+        Roster.Infrastructure.Telemetry.RosterMetrics.OpenIdConnectSignIn(AuditActions.SignInSucceeded);
         var outcome = await completion.CompleteAsync(user, Invite, ReturnUrl, Url, cancellationToken);
         TempData["Notice"] = outcome.Notice;
         return LocalRedirect(outcome.RedirectUrl);
