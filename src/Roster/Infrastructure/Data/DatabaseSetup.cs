@@ -51,7 +51,7 @@ public static class DatabaseSetup
                 break;
         }
 
-        return services;
+        return services.AddRosterConnectionSettings();
     }
 
     private static IInterceptor[] Interceptors(IServiceProvider services) =>
