@@ -75,6 +75,20 @@ public sealed class RoundTripTests(RosterApp app)
         Assert.Equal(2, batch.Count);
     }
 
+    [Fact]
+    public async Task AcceptingALink_IsOneTransactionOfFewStatements()
+    {
+        var admin = await TestUsers.RegisterAsync(app);
+        var workspace = await admin.Client.CreateWorkspaceAsync();
+        var link = await admin.Client.CreateLinkAsync(workspace.Id, "Member");
+        var person = await TestUsers.RegisterAsync(app);
+
+        var commands = await CommandsOfAsync(person.Client, HttpMethod.Post, $"/api/v1/invitations/{ApiClient.TokenOf(link)}/accept");
+
+        TestContext.Current.TestOutputHelper!.WriteLine(string.Join("\n----\n", commands));
+        Assert.True(commands.Count <= 99, $"{commands.Count} statements");
+    }
+
     private async Task<IReadOnlyList<string>> CommandsOfAsync(HttpClient client, HttpMethod method, string path, object? body = null)
     {
         var id = Guid.NewGuid().ToString();

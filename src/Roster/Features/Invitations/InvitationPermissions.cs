@@ -12,21 +12,28 @@ namespace Roster.Features.Invitations;
 /// </summary>
 public sealed record InvitationPermissions(PermissionSnapshot? Granted, bool SenderAdministers, PermissionSnapshot? Existing)
 {
-    /// <summary>Two reads: the sender's and the person's memberships with their permissions, then the granted permission.</summary>
+    /// <summary>
+    /// One read (it is on the accept hot path): the sender's and the person's memberships with their permissions, and
+    /// the granted permission, as one <c>UNION ALL</c>; a row with no holder is the granted permission.
+    /// </summary>
     public static async Task<InvitationPermissions> ReadAsync(
         RosterDbContext db, Guid workspaceId, Guid senderId, Guid? userId, Guid? grantedPermissionId, CancellationToken cancellationToken)
     {
-        var held = await db.Memberships.AsNoTracking()
+        var held = db.Memberships.AsNoTracking()
             .Where(m => m.WorkspaceId == workspaceId && (m.UserId == senderId || m.UserId == userId))
-            .Join(db.Permissions, m => m.PermissionId, p => p.Id, (m, p) => new { m.UserId, Permission = new PermissionSnapshot(p.Id, p.Name, p.Kind, p.Grants) })
-            .ToListAsync(cancellationToken);
-        var granted = grantedPermissionId is { } permissionId
-            ? await db.Permissions.AsNoTracking().Where(p => p.Id == permissionId)
-                .Select(p => new PermissionSnapshot(p.Id, p.Name, p.Kind, p.Grants)).SingleOrDefaultAsync(cancellationToken)
-            : null;
+            .Join(db.Permissions, m => m.PermissionId, p => p.Id, (m, p) => new { HolderId = (Guid?)m.UserId, p.Id, p.Name, p.Kind, p.Grants });
+        var granted = db.Permissions.AsNoTracking()
+            .Where(p => grantedPermissionId != null && p.Id == grantedPermissionId)
+            .Select(p => new { HolderId = (Guid?)null, p.Id, p.Name, p.Kind, p.Grants });
+        var rows = (await held.Concat(granted).ToListAsync(cancellationToken)).Select(r => new Row(r.HolderId, r.Id, r.Name, r.Kind, r.Grants)).ToList();
         return new InvitationPermissions(
-            granted,
-            held.Any(h => h.UserId == senderId && PermissionEvaluator.CanAdminister(h.Permission)),
-            userId is null ? null : held.FirstOrDefault(h => h.UserId == userId)?.Permission);
+            rows.FirstOrDefault(r => r.HolderId is null)?.Snapshot,
+            rows.Any(r => r.HolderId == senderId && PermissionEvaluator.CanAdminister(r.Snapshot)),
+            userId is null ? null : rows.FirstOrDefault(r => r.HolderId == userId)?.Snapshot);
+    }
+
+    private sealed record Row(Guid? HolderId, Guid Id, string Name, PermissionKind Kind, GrantSet Grants)
+    {
+        public PermissionSnapshot Snapshot => new(Id, Name, Kind, Grants);
     }
 }

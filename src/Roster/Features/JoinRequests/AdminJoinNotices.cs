@@ -41,35 +41,35 @@ public sealed class AdminJoinNotices(RosterDbContext db, EmailOutbox outbox, Pub
     /// <summary>
     /// Adds a "someone joined" email for each Admin of the workspace who wants them, but not to <paramref name="exceptUserId"/>
     /// (the Admin who let them in knows) nor to the person who joined (not saved: the caller saves). This runs on the
-    /// accept hot path (<see cref="MemberService.AddAsync"/>): one query for the Admins to tell, and only when there are
-    /// some a second for the person and the workspace, then one outbox row per Admin who wants it, written by the
-    /// caller's save. Returns how many.
+    /// accept hot path (<see cref="MemberService.AddAsync"/>): one query for the Admins to tell and the person's and
+    /// workspace's names, then one outbox row per Admin who wants it, written by the caller's save. Returns how many.
     /// </summary>
     public async Task<int> AddJoinedAsync(Guid workspaceId, Guid userId, Guid permissionId, MembershipSource source, Guid? exceptUserId, CancellationToken cancellationToken)
     {
-        // The Admins who want the email first: when there are none (the common case of a lone Admin who turned them
-        // off, or the Admin who let the person in), that one query is all.
-        var admins = await db.Memberships.AsNoTracking()
-            .Where(m => m.WorkspaceId == workspaceId && m.JoinNoticesOffAt == null && m.UserId != userId && m.UserId != exceptUserId)
-            .Join(db.Permissions.Where(PermissionQueries.Administers), m => m.PermissionId, p => p.Id, (m, p) => m.UserId)
-            .Join(db.Users, id => id, admin => admin.Id, (id, admin) => admin.Email)
-            .Where(address => address != null)
-            .ToListAsync(cancellationToken);
-        if (admins.Count == 0)
-        {
-            return 0;
-        }
-
-        var facts = await db.Users.AsNoTracking().Where(u => u.Id == userId)
-            .Select(u => new
+        // One query: the Admins who want the email, and (marked by a null recipient id) the person with the workspace's
+        // and the permission's names.
+        var admins = AdminsOf(workspaceId)
+            .Where(m => m.JoinNoticesOffAt == null && m.UserId != userId && m.UserId != exceptUserId)
+            .Join(db.Users, m => m.UserId, admin => admin.Id, (m, admin) => new
             {
-                u.Name,
-                u.Email,
-                Workspace = db.Workspaces.Where(w => w.Id == workspaceId).Select(w => w.Name).FirstOrDefault(),
-                Permission = db.Permissions.Where(p => p.Id == permissionId).Select(p => p.Name).FirstOrDefault(),
-            })
-            .SingleOrDefaultAsync(cancellationToken);
-        if (facts?.Workspace is null)
+                AdminId = (Guid?)admin.Id,
+                admin.Name,
+                admin.Email,
+                Workspace = (string?)null,
+                Permission = (string?)null,
+            });
+        var person = db.Users.Where(u => u.Id == userId).Select(u => new
+        {
+            AdminId = (Guid?)null,
+            u.Name,
+            u.Email,
+            Workspace = db.Workspaces.Where(w => w.Id == workspaceId).Select(w => w.Name).FirstOrDefault(),
+            Permission = db.Permissions.Where(p => p.Id == permissionId).Select(p => p.Name).FirstOrDefault(),
+        });
+        var rows = await admins.Concat(person).AsNoTracking().ToListAsync(cancellationToken);
+        var facts = rows.FirstOrDefault(r => r.AdminId is null);
+        var recipients = rows.Where(r => r.AdminId is not null && r.Email is not null).Select(r => r.Email!).ToList();
+        if (recipients.Count == 0 || facts?.Workspace is null)
         {
             return 0;
         }
@@ -85,21 +85,29 @@ public sealed class AdminJoinNotices(RosterDbContext db, EmailOutbox outbox, Pub
         };
         var text = $"{Describe(name, facts.Email ?? "")} joined {facts.Workspace} {how} as {facts.Permission}.";
         var link = urls.Absolute($"/w/{workspaceId}/settings/members");
-        foreach (var admin in admins)
+        foreach (var admin in recipients)
         {
-            outbox.Add(Message(admin!, $"{name} joined {facts.Workspace}", text, link, "See the members"), JoinedKind);
+            outbox.Add(Message(admin, $"{name} joined {facts.Workspace}", text, link, "See the members"), JoinedKind);
         }
 
-        return admins.Count;
+        return recipients.Count;
     }
 
     private async Task<List<string>> RecipientsAsync(Guid workspaceId, Guid? exceptUserId, CancellationToken cancellationToken) =>
-        (await db.Memberships.AsNoTracking()
-            .Where(m => m.WorkspaceId == workspaceId && m.JoinNoticesOffAt == null && m.UserId != exceptUserId)
-            .Join(db.Permissions.Where(PermissionQueries.Administers), m => m.PermissionId, p => p.Id, (m, p) => m.UserId)
-            .Join(db.Users, id => id, u => u.Id, (id, u) => u.Email)
+        (await AdminsOf(workspaceId)
+            .Where(m => m.JoinNoticesOffAt == null && m.UserId != exceptUserId)
+            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => u.Email)
             .Where(address => address != null)
             .ToListAsync(cancellationToken))!;
+
+    /// <summary>
+    /// The workspace's Admins' memberships, found from its Admin permissions (by the permissions' workspace index, then
+    /// the memberships' permission index): the cost follows the number of Admins, not of members, so it stays flat in
+    /// a workspace of 100,000 (a membership's permission is always one of its own workspace's).
+    /// </summary>
+    private IQueryable<Membership> AdminsOf(Guid workspaceId) =>
+        db.Memberships.AsNoTracking().Where(m => db.Permissions
+            .Where(p => p.WorkspaceId == workspaceId).Where(PermissionQueries.Administers).Select(p => p.Id).Contains(m.PermissionId));
 
     private static string Describe(string name, string email) =>
         email.Length == 0 || name == email ? name : $"{name} ({email})";

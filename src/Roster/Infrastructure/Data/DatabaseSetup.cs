@@ -46,7 +46,10 @@ public static class DatabaseSetup
                     connectionString = $"Data Source={Path.Combine(dataFolder.Path, "roster.db")}";
                 }
 
-                services.AddDbContextPool<SqliteRosterDbContext>((services, options) => options.UseSqlite(connectionString).AddInterceptors(Interceptors(services)));
+                // One writer at a time, queued in process (SqliteWriteGate) rather than in SQLite's busy retries.
+                services.AddSingleton<SqliteWriteGate>();
+                services.AddDbContextPool<SqliteRosterDbContext>((services, options) => options.UseSqlite(connectionString)
+                    .AddInterceptors(Interceptors(services)).AddInterceptors(new SqliteWriteGateInterceptor(services.GetRequiredService<SqliteWriteGate>())));
                 services.AddScoped<RosterDbContext>(provider => provider.GetRequiredService<SqliteRosterDbContext>());
                 break;
         }
