@@ -279,6 +279,16 @@ public sealed partial class InvitationService(
         var permission = verdict.Invitation.Permission!;
         var now = time.GetUtcNowForStorage();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (!db.Database.IsSqlite())
+        {
+            // PostgreSQL locks rows one by one: the workspace's row first, as every other writer of the workspace does
+            // (rename, permission change, member count). Taken after the link's row, an accept held the link while it
+            // waited for the workspace behind those writers, and every other accept of the link queued behind it: under
+            // 200 writers some waited past the 30-second command timeout (500). SQLite has one writer at a time.
+            await db.Workspaces.Where(w => w.Id == link.WorkspaceId)
+                .ExecuteUpdateAsync(setters => setters.SetProperty(w => w.MemberCount, w => w.MemberCount), cancellationToken);
+        }
+
         var counted = await db.InvitationLinks
             .Where(l => l.Id == link.Id && l.RevokedAt == null && l.ExpiresAt > now && (l.MaxUses == null || l.Uses < l.MaxUses))
             .ExecuteUpdateAsync(setters => setters.SetProperty(l => l.Uses, l => l.Uses + 1), cancellationToken);

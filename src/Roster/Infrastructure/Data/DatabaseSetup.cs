@@ -54,7 +54,7 @@ public static class DatabaseSetup
                 break;
         }
 
-        return services;
+        return services.AddRosterConnectionSettings();
     }
 
     private static IInterceptor[] Interceptors(IServiceProvider services) =>

@@ -291,6 +291,8 @@ public static class RosterHost
                 // A body the server refused to read (too large, cut off, malformed) is the sender's mistake, and a lost
                 // race is a conflict: their own statuses, not a 500.
                 StatusCodeSelector = exception => exception is BadHttpRequestException badRequest ? badRequest.StatusCode : ConcurrencyConflicts.StatusCodeFor(exception),
+                // The conflict handler logged the lost race at warning: no error line beside it.
+                SuppressDiagnosticsCallback = ConcurrencyConflicts.SuppressErrorLog,
             });
             pages.UseStatusCodePagesWithReExecute("/error/{0}");
         });
