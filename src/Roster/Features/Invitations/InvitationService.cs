@@ -258,10 +258,10 @@ public sealed partial class InvitationService(
     }
 
     /// <summary>
-    /// Joins the person to the link's workspace when <see cref="CheckAsync"/> allows it. One transaction: the use
-    /// is counted by a conditional update (so concurrent accepts on any number of app instances never exceed the
-    /// link's maximum uses), then the membership is written by <see cref="MemberService.AddAsync"/> with the
-    /// <c>invitation.accepted</c> entry; its conditional update enforces the plan's member limit. A refusal is recorded
+    /// Joins the person to the link's workspace when <see cref="CheckAsync"/> allows it. One transaction: the membership
+    /// is written by <see cref="MemberService.AddAsync"/> with the <c>invitation.accepted</c> entry (its conditional
+    /// update enforces the plan's member limit), then the use is counted by a conditional update (so concurrent accepts
+    /// on any number of app instances never exceed the link's maximum uses). A refusal is recorded
     /// as <c>invitation.refused</c> with its code; one for the member limit rolls the use back (the link stays usable
     /// for later) and, after the transaction, tells the workspace's Admins by email (at most once a day).
     /// Errors: every code of the verdict, including 409 <c>plan.member_limit_reached</c>.
@@ -279,39 +279,38 @@ public sealed partial class InvitationService(
         var permission = verdict.Invitation.Permission!;
         var now = time.GetUtcNowForStorage();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (!db.Database.IsSqlite())
-        {
-            // PostgreSQL locks rows one by one: the workspace's row first, as every other writer of the workspace does
-            // (rename, permission change, member count). Taken after the link's row, an accept held the link while it
-            // waited for the workspace behind those writers, and every other accept of the link queued behind it: under
-            // 200 writers some waited past the 30-second command timeout (500). SQLite has one writer at a time.
-            await db.Workspaces.Where(w => w.Id == link.WorkspaceId)
-                .ExecuteUpdateAsync(setters => setters.SetProperty(w => w.MemberCount, w => w.MemberCount), cancellationToken);
-        }
-
-        var counted = await db.InvitationLinks
-            .Where(l => l.Id == link.Id && l.RevokedAt == null && l.ExpiresAt > now && (l.MaxUses == null || l.Uses < l.MaxUses))
-            .ExecuteUpdateAsync(setters => setters.SetProperty(l => l.Uses, l => l.Uses + 1), cancellationToken);
-        if (counted == 0)
-        {
-            // Another accept took the last use (or the link was revoked) since the verdict: say which.
-            await transaction.RollbackAsync(cancellationToken);
-            var current = await db.InvitationLinks.AsNoTracking().SingleAsync(l => l.Id == link.Id, cancellationToken);
-            return await RefuseAsync(actor, link, InvitationErrors.ForStatus(current.StatusAt(now)), cancellationToken);
-        }
 
         // The entry rides on the membership's own save (one more row in the same batch, no extra round trip). It
         // names the link the person joined through; the person is the actor (their name and email are read with the log).
         audit.Add(
             actor, link.WorkspaceId, AuditActions.InvitationAccepted, AuditTargets.ForLink(link.Id, link.Fingerprint),
             details: $"Joined as {permission.Name}", at: now);
+
+        // The seat first: its conditional update locks the workspace's row, which every other writer of the workspace
+        // (rename, permission change, member count) locks first too. Counting the link's use first held the link's row
+        // while waiting for the workspace's behind those writers, and on PostgreSQL every other accept of the link queued
+        // behind it (under 200 writers some waited past the 30-second command timeout). SQLite has one writer at a time.
         var added = await members.AddAsync(actor, link.WorkspaceId, userId, permission.Id, MembershipSource.InvitationLink, link.Id, now, cancellationToken);
         if (!added.IsSuccess)
         {
-            // Its use is rolled back with it, and so is the entry above.
+            // Its entry is rolled back with it.
             await transaction.RollbackAsync(cancellationToken);
             return await RefuseAsync(
                 actor, link, added.Error == MemberErrors.AlreadyMember ? InvitationErrors.AlreadyMember : added.Error!, cancellationToken);
+        }
+
+        // Then the use, by a conditional update: concurrent accepts on any number of instances never exceed the maximum.
+        var counted = await db.InvitationLinks
+            .Where(l => l.Id == link.Id && l.RevokedAt == null && l.ExpiresAt > now && (l.MaxUses == null || l.Uses < l.MaxUses))
+            .ExecuteUpdateAsync(setters => setters.SetProperty(l => l.Uses, l => l.Uses + 1), cancellationToken);
+        if (counted == 0)
+        {
+            // Another accept took the last use (or the link was revoked) since the verdict: the seat, the membership and
+            // the entry are rolled back; say which.
+            await transaction.RollbackAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+            var current = await db.InvitationLinks.AsNoTracking().SingleAsync(l => l.Id == link.Id, cancellationToken);
+            return await RefuseAsync(actor, link, InvitationErrors.ForStatus(current.StatusAt(now)), cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
