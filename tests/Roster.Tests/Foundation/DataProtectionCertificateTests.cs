@@ -86,16 +86,17 @@ public sealed class DataProtectionCertificateTests
         var certificate = WriteCertificate();
         try
         {
+            var password = missingFile ? Password : "not-the-password";
             var settings = new Dictionary<string, string>
             {
                 ["Roster:DataProtection:CertificatePath"] = missingFile ? certificate + ".missing" : certificate,
-                ["Roster:DataProtection:CertificatePassword"] = missingFile ? Password : "not-the-password",
+                ["Roster:DataProtection:CertificatePassword"] = password,
             };
             await using var app = await StartAsync(settings);
             var failure = Assert.ThrowsAny<Exception>(() => app.Services);
             var messages = string.Join(" | ", Chain(failure).Select(exception => exception.Message));
             Assert.Contains("Roster:DataProtection:CertificatePath", messages, StringComparison.Ordinal);
-            Assert.DoesNotContain("not-the-password", messages, StringComparison.Ordinal);
+            Assert.DoesNotContain(password, messages, StringComparison.Ordinal);
         }
         finally
         {

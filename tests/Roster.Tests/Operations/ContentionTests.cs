@@ -22,8 +22,12 @@ namespace Roster.Tests.Operations;
 [Collection(nameof(MachineLoad))]
 public sealed class ContentionTests
 {
-    /// <summary>How long the writers write (issue 9: 30 seconds).</summary>
-    private static readonly TimeSpan Duration = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How long the writers write: on SQLite 30 seconds, as issue 9 asks of its single writer ("database is locked" is
+    /// SQLite's failure); on PostgreSQL 10 seconds, thousands of conflicting writes, which is what its rule (a conflict
+    /// answered 409 or retried, never 500) needs, and keeps the suite within its time.
+    /// </summary>
+    private static readonly TimeSpan Duration = TimeSpan.FromSeconds(TestDatabase.IsPostgreSql ? 10 : 30);
 
     /// <summary>
     /// The slowest answer allowed, with 200 requests in flight on a busy 2-core machine: writers of one workspace queue
@@ -45,7 +49,7 @@ public sealed class ContentionTests
     private const int Workspaces = 12;
 
     [Fact]
-    public async Task TwoHundredWriters_ThirtySeconds_NoServerErrorNoLockAndCountsAgree()
+    public async Task TwoHundredWriters_NoServerErrorNoLockAndCountsAgree()
     {
         var cancel = TestContext.Current.CancellationToken;
         var logs = new LogRecorder();
@@ -108,21 +112,29 @@ public sealed class ContentionTests
             async () =>
             {
                 var admin = admins[writer % admins.Length];
+                var nextLink = 0;
                 for (var round = 0; clock.Elapsed < Duration; round++)
                 {
                     LoadAnswer answer;
                     if (writer < Acceptors)
                     {
+                        // The next link until the person is in (a conflict answered 409 is tried again), then the last one
+                        // again (already a member).
                         var person = acceptors[writer];
-                        var link = links[Math.Min(round, links.Count - 1)];
+                        var link = links[Math.Min(nextLink, links.Count - 1)];
                         answer = await client.AcceptAsync(person, link.Token, cancel);
-                        if (round >= links.Count)
+                        if (nextLink >= links.Count)
                         {
                             answer = answer with { Operation = "accept again" };
                         }
                         else if (answer.Status == 200)
                         {
                             joins.Enqueue((link.WorkspaceId, person.Id));
+                        }
+
+                        if (answer.Code != ConcurrencyConflicts.Code)
+                        {
+                            nextLink++;
                         }
                     }
                     else if (writer < Acceptors + PermissionChangers)
@@ -180,6 +192,13 @@ public sealed class ContentionTests
         // Every answer is its use case's: success, or for an acceptor already in, that refusal. A lost race the use
         // case did not foresee would be 409 request.conflict: allowed (nothing was saved, try again), and counted above.
         Assert.Empty(all.Where(answer => !Expected(answer)).Take(5));
+
+        // On SQLite the writers queue for the one writer (SqliteWriteGate), so no race is lost at all; on PostgreSQL a lost
+        // race may be answered 409, but most writes must succeed.
+        var conflicts = all.Count(answer => answer.Code == ConcurrencyConflicts.Code);
+        Assert.True(
+            TestDatabase.IsPostgreSql ? conflicts <= all.Count / 10 : conflicts == 0,
+            $"{conflicts} of {all.Count} answers were 409 {ConcurrencyConflicts.Code}");
         Assert.Empty(all.Where(answer => answer.Elapsed > Bound).Take(5));
         Assert.Contains(all, answer => answer.Operation == "accept" && answer.Status == 200);
         Assert.Contains(all, answer => answer.Operation == "change permission" && answer.Status == 200);

@@ -35,6 +35,7 @@ public sealed class DatabaseConflictTests
         var cancel = TestContext.Current.CancellationToken;
         var logs = new LogRecorder();
         var folder = Directory.CreateTempSubdirectory("roster-conflict-").FullName;
+        using var removeFolder = new DeletedOnDispose(folder);
         var settings = new Dictionary<string, string> { ["Roster:PublicUrl"] = "http://localhost" };
         if (kind == "busy")
         {
@@ -239,7 +240,8 @@ public sealed class DatabaseConflictTests
         {
             await using var watcher = new NpgsqlConnection(connectionString);
             await watcher.OpenAsync(cancellationToken);
-            for (var attempt = 0; attempt < 200; attempt++)
+            // Up to 30 s: on a loaded 2-core machine the other transaction may take a while to reach its wait.
+            for (var attempt = 0; attempt < 3000; attempt++)
             {
                 // A wait for a row held by another transaction is a wait for that transaction's id: no database in pg_locks.
                 await using var blocked = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", watcher);
@@ -260,6 +262,23 @@ public sealed class DatabaseConflictTests
             extra.Transaction = transaction;
             extra.CommandText = sql;
             await extra.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Deletes the test's folder (its SQLite files, once the pools let them go) when the test ends.</summary>
+    private sealed class DeletedOnDispose(string path) : IDisposable
+    {
+        public void Dispose()
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try
+            {
+                Directory.Delete(path, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Best effort: a file still open stays in the temp folder.
+            }
         }
     }
 }

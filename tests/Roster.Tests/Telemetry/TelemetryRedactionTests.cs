@@ -188,6 +188,10 @@ public sealed class TelemetryRedactionTests
             // The standard variables, read from configuration as from the environment: exports every 300 ms.
             builder.UseSetting("OTEL_METRIC_EXPORT_INTERVAL", "300");
             builder.UseSetting("OTEL_BSP_SCHEDULE_DELAY", "300");
+
+            // The tracer listens to the whole test process (the other apps' spans too): a queue that never drops one.
+            builder.UseSetting("OTEL_BSP_MAX_QUEUE_SIZE", "1000000");
+            builder.UseSetting("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "4096");
             builder.ConfigureTestServices(services =>
             {
                 services.AddSingleton<ILoggerProvider>(Scopes);

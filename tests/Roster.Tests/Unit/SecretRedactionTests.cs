@@ -27,4 +27,11 @@ public sealed class SecretRedactionTests
         var text = "/w/0b7c/settings/members";
         Assert.Same(text, SecretRedaction.Redact(text));
     }
+
+    [Theory]
+    [InlineData("token=AbC&x=1", "token={redacted}&x={redacted}")]
+    [InlineData("?token=AbC", "?token={redacted}")]
+    [InlineData("plain", "plain")]
+    public void A_url_query_tag_without_its_question_mark_has_its_first_value_redacted_too(string query, string expected) =>
+        Assert.Equal(expected, SecretRedactionProcessor.RedactTag("url.query", query));
 }

@@ -187,8 +187,9 @@ public sealed class AccountSettingsService(RosterDbContext db, UserManager<User>
                 // index refuses a concurrent twin).
                 updated = await users.UpdateSecurityStampAsync(user);
             }
-            catch (DbUpdateException)
+            catch (DbUpdateException exception) when (ConcurrencyConflicts.IsConflict(exception))
             {
+                // A concurrent twin took the address (the unique user name index); any other failure is a fault.
                 updated = IdentityResult.Failed();
             }
 

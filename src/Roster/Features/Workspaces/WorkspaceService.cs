@@ -90,12 +90,13 @@ public sealed class WorkspaceService(
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
 
-        // Locks the workspace's links, then its row (no-op updates), in the order an accept takes them (link, then
-        // workspace), so the two never deadlock; a join that commits meanwhile cannot leave a membership behind.
-        await db.InvitationLinks.Where(l => l.WorkspaceId == workspaceId)
-            .ExecuteUpdateAsync(setters => setters.SetProperty(l => l.Uses, l => l.Uses), cancellationToken);
+        // Locks the workspace's row, then its links (no-op updates), in the order an accept takes them (the seat on the
+        // workspace, then the link's use), so the two never deadlock; a join that commits meanwhile cannot leave a
+        // membership behind, and one that comes after finds the workspace gone.
         var locked = await db.Workspaces.Where(w => w.Id == workspaceId)
             .ExecuteUpdateAsync(setters => setters.SetProperty(w => w.MemberCount, w => w.MemberCount), cancellationToken);
+        await db.InvitationLinks.Where(l => l.WorkspaceId == workspaceId)
+            .ExecuteUpdateAsync(setters => setters.SetProperty(l => l.Uses, l => l.Uses), cancellationToken);
         var name = await db.Workspaces.Where(w => w.Id == workspaceId).Select(w => w.Name).SingleOrDefaultAsync(cancellationToken);
         if (name is null || locked == 0)
         {

@@ -20,8 +20,8 @@ namespace Roster.Infrastructure.Data;
 /// committed snapshot beside the writer).
 /// </para>
 /// <para>
-/// The gate belongs to the connection that entered it, until its transaction commits, rolls back or fails, its
-/// writing statement completes, or the connection closes (a transaction disposed without either closes its
+/// The gate belongs to the connection that entered it, until its transaction commits or rolls back (or fails to
+/// begin), its writing statement completes, or the connection closes (a transaction disposed without either closes its
 /// connection, and a pooled context closes its connection when the request ends), so it cannot be left held.
 /// The same connection entering again (a transaction after a write on a connection kept open) does not wait for itself.
 /// </para>
@@ -166,25 +166,45 @@ public sealed class SqliteWriteGate : IDisposable
 }
 
 /// <summary>
-/// Puts every SQLite write through <see cref="SqliteWriteGate"/>: transactions (EF's own around a multi-statement
+/// Puts every SQLite write through <see cref="SqliteWriteGate"/>: transactions (begun by this interceptor once it has
+/// the turn; EF's own around a multi-statement
 /// <c>SaveChanges</c>, and the use cases' explicit ones) from their start to their end, and a writing statement
 /// outside a transaction (<c>ExecuteUpdate</c>, a one-statement <c>SaveChanges</c>) while it runs. Statements that
 /// start with <c>SELECT</c> outside a transaction are reads and pass freely.
 /// </summary>
 public sealed class SqliteWriteGateInterceptor(SqliteWriteGate gate) : IDbTransactionInterceptor, IDbCommandInterceptor
 {
+    // The interceptor begins the transaction itself once it has the turn, so that a BEGIN that fails (a canceled request,
+    // another process holding the file) gives the turn back at once; EF Core raises no transaction event for it.
     public async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(
         DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
     {
         await gate.EnterAsync(connection, forTransaction: true, cancellationToken);
-        return result;
+        try
+        {
+            return InterceptionResult<DbTransaction>.SuppressWithResult(
+                await connection.BeginTransactionAsync(eventData.IsolationLevel, cancellationToken));
+        }
+        catch
+        {
+            gate.ExitTransaction(connection);
+            throw;
+        }
     }
 
     public InterceptionResult<DbTransaction> TransactionStarting(
         DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result)
     {
         gate.Enter(connection, forTransaction: true);
-        return result;
+        try
+        {
+            return InterceptionResult<DbTransaction>.SuppressWithResult(connection.BeginTransaction(eventData.IsolationLevel));
+        }
+        catch
+        {
+            gate.ExitTransaction(connection);
+            throw;
+        }
     }
 
     public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => gate.ExitTransaction(eventData.Context?.Database.GetDbConnection());
@@ -203,13 +223,9 @@ public sealed class SqliteWriteGateInterceptor(SqliteWriteGate gate) : IDbTransa
         return Task.CompletedTask;
     }
 
-    public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData) => gate.ExitTransaction(eventData.Context?.Database.GetDbConnection());
-
-    public Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken = default)
-    {
-        gate.ExitTransaction(eventData.Context?.Database.GetDbConnection());
-        return Task.CompletedTask;
-    }
+    // A failed commit, rollback or savepoint may leave SQLite's transaction open: the turn stays with the connection
+    // until the transaction is disposed, which closes the connection (or, on a connection its code opened, until the
+    // request's context closes it).
 
     public async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
         DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)

@@ -84,8 +84,16 @@ public sealed partial class OutboxWorker(
             }
             catch (Exception exception) when (exception is System.Data.Common.DbException or DbUpdateException or InvalidOperationException or TimeoutException)
             {
-                // The database is unreachable or busy: try again at the next poll.
-                LogPollFailed(exception.Message);
+                // The database is unreachable or busy: try again at the next poll (a warning). Anything else is a fault the
+                // poll would meet forever: logged at error, with its stack.
+                if (exception is System.Data.Common.DbException { IsTransient: true } or TimeoutException || Errors.ConcurrencyConflicts.AnswersConflict(exception))
+                {
+                    LogPollFailed(exception.GetType().Name);
+                }
+                else
+                {
+                    LogPollFault(exception);
+                }
             }
 
             if (!full)
@@ -273,4 +281,7 @@ public sealed partial class OutboxWorker(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The outbox could not be read; trying again at the next poll: {Reason}")]
     private partial void LogPollFailed(string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The outbox could not be read, and not for a reason that passes; trying again at the next poll")]
+    private partial void LogPollFault(Exception exception);
 }

@@ -30,7 +30,8 @@ public static class ConcurrencyConflicts
     /// <summary>
     /// Whether the exception, or one it wraps, is SQLite's <c>SQLITE_BUSY</c> (5, with its extended codes such as
     /// <c>SQLITE_BUSY_SNAPSHOT</c>: another connection held the write lock past the busy timeout, or wrote after this
-    /// transaction's read) or <c>SQLITE_LOCKED</c> (6). Not a lost race on a key (<see cref="IsConflict"/> is false, so
+    /// transaction's read). Not <c>SQLITE_LOCKED</c> (6): without a shared cache that is a conflict inside one
+    /// connection (a schema change beside an open statement), a fault to log at error, not a client's to retry. Not a lost race on a key (<see cref="IsConflict"/> is false, so
     /// no use case mistakes it for "the row exists"), but nothing was saved and the same request sent again can succeed.
     /// </summary>
     public static bool IsBusy(Exception exception) => Find(exception) is (_, true);
@@ -61,7 +62,7 @@ public static class ConcurrencyConflicts
                     return ($"{nameof(PostgresException)} {postgres.SqlState}", false);
                 case SqliteException { SqliteErrorCode: SqliteConstraint, SqliteExtendedErrorCode: SqliteConstraintUnique or SqliteConstraintPrimaryKey or SqliteConstraintForeignKey } sqlite:
                     return ($"{nameof(SqliteException)} {sqlite.SqliteErrorCode}/{sqlite.SqliteExtendedErrorCode}", false);
-                case SqliteException { SqliteErrorCode: SqliteBusy or SqliteLocked } sqlite:
+                case SqliteException { SqliteErrorCode: SqliteBusy } sqlite:
                     return ($"{nameof(SqliteException)} {sqlite.SqliteErrorCode}/{sqlite.SqliteExtendedErrorCode}", true);
             }
         }
@@ -82,10 +83,9 @@ public static class ConcurrencyConflicts
     public static int StatusCodeFor(Exception exception) =>
         AnswersConflict(exception) ? StatusCodes.Status409Conflict : StatusCodes.Status500InternalServerError;
 
-    // SQLite's result codes (sqlite3.h): SQLITE_BUSY, SQLITE_LOCKED, SQLITE_CONSTRAINT and its UNIQUE, PRIMARYKEY and
+    // SQLite's result codes (sqlite3.h): SQLITE_BUSY, SQLITE_CONSTRAINT and its UNIQUE, PRIMARYKEY and
     // FOREIGNKEY extended codes.
     private const int SqliteBusy = 5;
-    private const int SqliteLocked = 6;
     private const int SqliteConstraint = 19;
     private const int SqliteConstraintPrimaryKey = 1555;
     private const int SqliteConstraintUnique = 2067;

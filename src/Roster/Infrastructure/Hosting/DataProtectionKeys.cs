@@ -18,7 +18,8 @@ namespace Roster.Infrastructure.Hosting;
 public static class DataProtectionKeys
 {
     /// <summary>Registers data protection: keys in the database, encrypted under the configured certificate if any.</summary>
-    /// <exception cref="InvalidOperationException">A certificate cannot be read or has no private key: the message names the setting.</exception>
+    /// <exception cref="InvalidOperationException">A certificate cannot be read or has no private key, or old certificates are
+    /// set without a current one: the message names the setting.</exception>
     public static IServiceCollection AddRosterDataProtection(this IServiceCollection services, IConfiguration configuration)
     {
         var dataProtection = services.AddDataProtection().SetApplicationName("Roster").PersistKeysToDbContext<RosterDbContext>();
@@ -26,7 +27,12 @@ public static class DataProtectionKeys
         var current = Load(section, "Roster:DataProtection:CertificatePath", "Roster:DataProtection:CertificatePassword");
         if (current is null)
         {
-            return services;
+            // Old certificates alone would mean keys stored encrypted that nothing reads any more, and new keys stored in
+            // the clear: a mistyped or removed CertificatePath must stop the start, not pass silently.
+            return section.GetSection("OldCertificates").GetChildren().Any()
+                ? throw new InvalidOperationException(
+                    "Roster:DataProtection:OldCertificates is set without Roster:DataProtection:CertificatePath: set the current certificate too.")
+                : services;
         }
 
         var old = section.GetSection("OldCertificates").GetChildren()

@@ -269,6 +269,11 @@ public static class RosterHost
         // A mistake in the plans' configuration stops here, with a message naming the setting.
         app.Services.GetRequiredService<PlanCatalog>();
         await app.Services.MigrateDatabaseAsync();
+
+        // The current data-protection key is read (and, on a fresh database or after every key expired, created) now,
+        // before any request: created inside a use case's transaction (the outbox encrypts bodies there), its write
+        // through a second context would wait for the writer turn that transaction holds (SqliteWriteGate).
+        app.Services.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>().CreateProtector("Roster.Startup").Protect([0]);
     }
 
     /// <summary>The HTTP pipeline and every endpoint: health, OpenAPI, the JSON API and the dashboard.</summary>

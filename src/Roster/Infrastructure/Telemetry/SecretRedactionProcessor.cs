@@ -17,7 +17,7 @@ internal sealed class SecretRedactionProcessor : BaseProcessor<Activity>
         List<KeyValuePair<string, string>>? changed = null;
         foreach (ref readonly var tag in data.EnumerateTagObjects())
         {
-            if (tag.Value is string text && SecretRedaction.Redact(text) is var redacted && !ReferenceEquals(redacted, text))
+            if (tag.Value is string text && RedactTag(tag.Key, text) is var redacted && !ReferenceEquals(redacted, text))
             {
                 (changed ??= []).Add(new(tag.Key, redacted));
             }
@@ -35,5 +35,20 @@ internal sealed class SecretRedactionProcessor : BaseProcessor<Activity>
         {
             data.SetStatus(data.Status, SecretRedaction.Redact(description));
         }
+    }
+
+    /// <summary>
+    /// <c>url.query</c> is written without its leading '?' by the semantic conventions (<c>token=...&amp;x=1</c>): its
+    /// first value is redacted as a query's first value would be.
+    /// </summary>
+    internal static string RedactTag(string key, string text)
+    {
+        if (key == "url.query" && text.Length > 0 && text[0] != '?')
+        {
+            var redacted = SecretRedaction.Redact("?" + text);
+            return redacted == "?" + text ? text : redacted[1..];
+        }
+
+        return SecretRedaction.Redact(text);
     }
 }
