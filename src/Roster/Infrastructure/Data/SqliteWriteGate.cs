@@ -227,68 +227,26 @@ public sealed class SqliteWriteGateInterceptor(SqliteWriteGate gate) : IDbTransa
     // until the transaction is disposed, which closes the connection (or, on a connection its code opened, until the
     // request's context closes it).
 
-    public async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
-        DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-    {
-        if (Writes(command))
-        {
-            await gate.EnterAsync(command.Connection!, forTransaction: false, cancellationToken);
-        }
+    public ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default) =>
+        EnterForStatementAsync(command, result, cancellationToken);
 
-        return result;
-    }
+    public InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result) =>
+        EnterForStatement(command, result);
 
-    public InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
-    {
-        if (Writes(command))
-        {
-            gate.Enter(command.Connection!, forTransaction: false);
-        }
+    public ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default) =>
+        EnterForStatementAsync(command, result, cancellationToken);
 
-        return result;
-    }
+    public InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result) =>
+        EnterForStatement(command, result);
 
-    public async ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(
-        DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
-    {
-        if (Writes(command))
-        {
-            await gate.EnterAsync(command.Connection!, forTransaction: false, cancellationToken);
-        }
+    public ValueTask<InterceptionResult<object>> ScalarExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default) =>
+        EnterForStatementAsync(command, result, cancellationToken);
 
-        return result;
-    }
-
-    public InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
-    {
-        if (Writes(command))
-        {
-            gate.Enter(command.Connection!, forTransaction: false);
-        }
-
-        return result;
-    }
-
-    public async ValueTask<InterceptionResult<object>> ScalarExecutingAsync(
-        DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
-    {
-        if (Writes(command))
-        {
-            await gate.EnterAsync(command.Connection!, forTransaction: false, cancellationToken);
-        }
-
-        return result;
-    }
-
-    public InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
-    {
-        if (Writes(command))
-        {
-            gate.Enter(command.Connection!, forTransaction: false);
-        }
-
-        return result;
-    }
+    public InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result) =>
+        EnterForStatement(command, result);
 
     // A reader's statement runs while it is read (an INSERT ... RETURNING holds the lock until the reader is done).
     public InterceptionResult DataReaderDisposing(DbCommand command, DataReaderDisposingEventData eventData, InterceptionResult result)
@@ -335,6 +293,28 @@ public sealed class SqliteWriteGateInterceptor(SqliteWriteGate gate) : IDbTransa
     {
         gate.ExitStatement(command.Connection);
         return Task.CompletedTask;
+    }
+
+    /// <summary>Takes the turn for a writing statement outside a transaction (<see cref="Writes"/>), then lets it run.</summary>
+    private async ValueTask<T> EnterForStatementAsync<T>(DbCommand command, T result, CancellationToken cancellationToken)
+    {
+        if (Writes(command))
+        {
+            await gate.EnterAsync(command.Connection!, forTransaction: false, cancellationToken);
+        }
+
+        return result;
+    }
+
+    /// <summary>The synchronous form of <see cref="EnterForStatementAsync"/>.</summary>
+    private T EnterForStatement<T>(DbCommand command, T result)
+    {
+        if (Writes(command))
+        {
+            gate.Enter(command.Connection!, forTransaction: false);
+        }
+
+        return result;
     }
 
     /// <summary>A statement outside a transaction that is not a plain read (EF's reads all start with SELECT).</summary>
