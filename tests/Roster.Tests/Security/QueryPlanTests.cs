@@ -52,17 +52,18 @@ public sealed partial class QueryPlanTests(RosterApp app)
         var text = string.Join('\n', plan);
         if (TestDatabase.IsPostgreSql)
         {
-            // With sequential scans disabled for the explain (the test's tables are tiny), the memberships are read through
-            // an index whose condition names both the workspace and the user.
+            // The statistics are fresh (the explain analyzes the table first, as autovacuum does during a long run), and
+            // sequential scans are off for it (the test's tables are tiny). Every read of the memberships goes through an
+            // index whose condition names the caller: the primary key (WorkspaceId, UserId) or the UserId index, whichever
+            // the statistics favour. Both read the caller's own rows, so the cost does not follow the workspace's size; a
+            // condition on the workspace alone would.
             Assert.DoesNotContain("Seq Scan on \"Memberships\"", text, StringComparison.Ordinal);
             var access = plan.Select((line, i) => (line, i)).Where(x => x.line.Contains(" on \"Memberships\"", StringComparison.Ordinal)).ToList();
             Assert.NotEmpty(access);
             foreach (var (_, i) in access)
             {
                 var condition = plan.Skip(i + 1).FirstOrDefault(l => l.TrimStart().StartsWith("Index Cond:", StringComparison.Ordinal)) ?? "";
-                Assert.True(
-                    condition.Contains("\"WorkspaceId\"", StringComparison.Ordinal) && condition.Contains("\"UserId\"", StringComparison.Ordinal),
-                    $"Memberships are not read by (WorkspaceId, UserId):\n{text}");
+                Assert.True(condition.Contains("\"UserId\"", StringComparison.Ordinal), $"Memberships are not read by the caller's key:\n{text}");
             }
         }
         else
@@ -85,7 +86,7 @@ public sealed partial class QueryPlanTests(RosterApp app)
         if (TestDatabase.IsPostgreSql)
         {
             await using var settings = connection.CreateCommand();
-            settings.CommandText = "SET enable_seqscan = off";
+            settings.CommandText = "ANALYZE \"Memberships\"; SET enable_seqscan = off";
             await settings.ExecuteNonQueryAsync(Cancel);
         }
 
