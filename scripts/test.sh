@@ -53,10 +53,12 @@ dotnet tool restore >/dev/null
 dotnet restore Roster.slnx >/dev/null
 
 # Formatting and the order of usings; the build below enforces the analyzers and the code style at warning level
-# (EnforceCodeStyleInBuild, warnings as errors), so a whole "dotnet format" would only check them a second time.
+# (EnforceCodeStyleInBuild, warnings as errors), so a whole "dotnet format" would only check them a second time. The
+# order of usings is checked by "dotnet format style" whatever rules it is given: it is given one (the placement of
+# usings), which takes about 35 s instead of 55 s for every rule.
 log "Checking formatting (dotnet format whitespace and style --verify-no-changes)"
 dotnet format whitespace Roster.slnx --verify-no-changes --no-restore
-dotnet format style Roster.slnx --verify-no-changes --no-restore
+dotnet format style Roster.slnx --verify-no-changes --no-restore --diagnostics IDE0065
 
 log "Building (warnings are errors)"
 dotnet build Roster.slnx --no-restore -nologo -clp:ErrorsOnly
