@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
 using Roster.Tests.Infrastructure;
 
 namespace Roster.Tests.Security;
@@ -111,6 +112,53 @@ public sealed class ConcurrentWriteTests(RosterApp app)
                         failures.Add($"round {round}: {answer.RequestMessage!.Method} {answer.RequestMessage.RequestUri!.AbsolutePath} answered {(int)answer.StatusCode}: {await answer.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)}");
                     }
                 }
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+    }
+
+    /// <summary>
+    /// Accepts of a link while its workspace is deleted: each accept joins (before the deletion, which then removes the
+    /// membership) or finds the link or workspace gone, and the deletion succeeds. Neither waits on the other in a cycle:
+    /// an accept takes the workspace's row before anything of the link's (its seat first), as the deletion does. Taking
+    /// the seat after writing the membership (whose keys share-lock the link's row) let a deletion that had locked the
+    /// workspace wait for that link while the accept waited for the workspace: a deadlock on PostgreSQL, answered 409.
+    /// </summary>
+    [Fact]
+    public async Task Accepts_WhileTheWorkspaceIsDeleted_JoinOrFindItGone_AndTheDeletionIsNeverAConflict()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        var admin = await TestUsers.RegisterAsync(app);
+        var failures = new List<string>();
+        for (var round = 0; round < 12; round++)
+        {
+            var workspace = await app.CreateWorkspaceOnPlanAsync(admin, TestPlans.Enterprise);
+            var token = ApiClient.TokenOf(await admin.Client.CreateLinkAsync(workspace.Id, "Member"));
+            var people = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => TestUsers.RegisterAsync(app)));
+            var accepts = people.Select(person => person.Client.AcceptAsync(token));
+            var deletion = admin.Client.DeleteAsync(new Uri($"/api/v1/workspaces/{workspace.Id}", UriKind.Relative), cancel);
+            var answers = await Task.WhenAll(accepts.Append(deletion));
+            foreach (var answer in answers)
+            {
+                using (answer)
+                {
+                    var isDeletion = answer.RequestMessage!.Method == HttpMethod.Delete;
+                    var expected = isDeletion
+                        ? answer.StatusCode == HttpStatusCode.NoContent
+                        : answer.StatusCode is HttpStatusCode.OK or HttpStatusCode.NotFound or HttpStatusCode.Gone;
+                    if (!expected)
+                    {
+                        failures.Add($"round {round}: {answer.RequestMessage.Method} {answer.RequestMessage.RequestUri!.AbsolutePath} answered {(int)answer.StatusCode}: {await answer.Content.ReadAsStringAsync(cancel)}");
+                    }
+                }
+            }
+
+            // The deletion took every membership with it, including those that joined just before it.
+            var left = await app.QueryAsync(db => db.Memberships.CountAsync(m => m.WorkspaceId == workspace.Id, cancel));
+            if (left != 0)
+            {
+                failures.Add($"round {round}: {left} memberships outlived their workspace");
             }
         }
 

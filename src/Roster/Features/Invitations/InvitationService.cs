@@ -286,9 +286,10 @@ public sealed partial class InvitationService(
             actor, link.WorkspaceId, AuditActions.InvitationAccepted, AuditTargets.ForLink(link.Id, link.Fingerprint),
             details: $"Joined as {permission.Name}", at: now);
 
-        // The membership, then the seat (the workspace's row, which every writer of the workspace locks first), then the
-        // link's use: the two rows every accept of the link updates come last, so each is held only until the commit
-        // that follows (issue 9: on PostgreSQL the accepts of one link queue on them).
+        // The seat first: its conditional update locks the workspace's row, which every other writer of the workspace
+        // (rename, permission change, member count) locks first too. Counting the link's use first held the link's row
+        // while waiting for the workspace's behind those writers, and on PostgreSQL every other accept of the link queued
+        // behind it (under 200 writers some waited past the 30-second command timeout). SQLite has one writer at a time.
         var added = await members.AddAsync(actor, link.WorkspaceId, userId, permission.Id, MembershipSource.InvitationLink, link.Id, now, cancellationToken);
         if (!added.IsSuccess)
         {

@@ -50,6 +50,16 @@ public sealed class MemberService(
             throw new InvalidOperationException("MemberService.AddAsync runs in its caller's transaction.");
         }
 
+        var counted = await db.Workspaces.Where(w => w.Id == workspaceId).Where(plans.HasSeat)
+            .ExecuteUpdateAsync(setters => setters.SetProperty(w => w.MemberCount, w => w.MemberCount + 1), cancellationToken);
+        if (counted == 0)
+        {
+            // Refused: either the workspace is gone or it is full. Only the refusal pays for this read.
+            return await db.Workspaces.AnyAsync(w => w.Id == workspaceId, cancellationToken)
+                ? PlanErrors.MemberLimitReached
+                : MemberErrors.WorkspaceGone;
+        }
+
         var membership = new Membership(workspaceId, userId, permissionId, source, joinedAt, invitationLinkId);
         db.Memberships.Add(membership);
         if (source != MembershipSource.CreatedWorkspace)
@@ -74,34 +84,12 @@ public sealed class MemberService(
                 return MemberErrors.AlreadyMember;
             }
 
-            if (!await db.Workspaces.AnyAsync(w => w.Id == workspaceId, cancellationToken))
-            {
-                // Deleted meanwhile: the workspace's key refused the membership.
-                return MemberErrors.WorkspaceGone;
-            }
-
             throw;
         }
 
         // The workspace they just joined opens next time (SPEC section 5: the last one used opens by default).
         await db.Users.Where(u => u.Id == userId)
             .ExecuteUpdateAsync(setters => setters.SetProperty(u => u.LastWorkspaceId, workspaceId), cancellationToken);
-
-        // The seat last: the workspace's row is the one every join of the workspace updates, and a row stays locked until
-        // the commit, so the joins of a workspace queue on it for as long as it is held. Taken last, it is held for this
-        // statement and the caller's last statements only (issue 9: PostgreSQL accepts of one link ran one at a time
-        // behind it). The rows written above only share the workspace's key lock, which no join or workspace writer
-        // other than the workspace's deletion conflicts with, and the deletion locks the workspace before anything else.
-        var counted = await db.Workspaces.Where(w => w.Id == workspaceId).Where(plans.HasSeat)
-            .ExecuteUpdateAsync(setters => setters.SetProperty(w => w.MemberCount, w => w.MemberCount + 1), cancellationToken);
-        if (counted == 0)
-        {
-            // Refused: either the workspace is gone or it is full. Only the refusal pays for this read.
-            return await db.Workspaces.AnyAsync(w => w.Id == workspaceId, cancellationToken)
-                ? PlanErrors.MemberLimitReached
-                : MemberErrors.WorkspaceGone;
-        }
-
         return membership;
     }
 
