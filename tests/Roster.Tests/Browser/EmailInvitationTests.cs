@@ -88,6 +88,31 @@ public sealed class EmailInvitationTests(RosterApp app, BrowserFixture browser)
     }
 
     [Fact]
+    public async Task An_unverified_account_sends_the_verification_email_again_from_the_invitation_and_verifying_joins()
+    {
+        var admin = await TestUsers.RegisterAsync(app);
+        var workspace = await app.CreateWorkspaceOnPlanAsync(admin, TestPlans.Pro, "Verify First Co");
+        var invited = await TestUsers.RegisterAsync(app);
+        await admin.Client.InviteByEmailAsync(workspace.Id, "Viewer", invited.Email);
+        var token = await app.TokenSentToAsync(invited.Email);
+        await using var context = await browser.NewContextAsync(app.BaseAddress);
+        var page = await context.NewPageAsync();
+        await Pages.SignInAsync(page, invited);
+
+        await page.GotoAsync($"/invite/email/{token}");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Verify your email to join Verify First Co" })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send the verification email again" }).ClickAsync();
+        await Expect(Pages.Notice(page)).ToHaveTextAsync($"We sent a verification link to {invited.Email}.");
+
+        var resent = await app.Mailbox.WaitForMessageAsync(
+            invited.Email, message => TestUsers.IsVerificationEmail(message) && Mailbox.FirstLink(message).Query.Contains("invite=", StringComparison.Ordinal));
+        await Pages.ConfirmFromLinkAsync(page, Mailbox.FirstLink(resent));
+        await Pages.WaitForUrlAsync(page, $"**/account/proven?returnUrl=%2Fw%2F{workspace.Id}");
+        var member = (await admin.Client.ListMembersAsync(workspace.Id)).Single(m => m.UserId == invited.Id);
+        Assert.Equal(("Viewer", "email_invitation"), (member.Permission, member.Source));
+    }
+
+    [Fact]
     public async Task On_a_plan_without_email_invitations_the_tab_shows_the_feature_locked_with_the_plan_that_has_it()
     {
         var admin = await TestUsers.RegisterAsync(app);

@@ -85,4 +85,34 @@ public sealed class InvitationProblemPagesTests(RosterApp app, BrowserFixture br
         await Pages.WaitForUrlAsync(page, $"**/w/{workspace.Id}");
         await Expect(Pages.Notice(page)).ToHaveTextAsync("You joined Acme Only as Member");
     }
+
+    [Fact]
+    public async Task The_verification_email_sent_again_from_a_domain_restricted_link_brings_the_person_into_the_workspace()
+    {
+        var admin = await TestUsers.RegisterAsync(app);
+        var workspace = await admin.Client.CreateWorkspaceAsync("Acme Verified");
+        var link = await admin.Client.CreateLinkAsync(workspace.Id, "Member", allowedDomains: ["acme.test"]);
+        var colleague = await TestUsers.RegisterAsync(app, TestUsers.NewEmail("acme.test"));
+        await using var context = await browser.NewContextAsync(app.BaseAddress);
+        var page = await context.NewPageAsync();
+        await Pages.SignInAsync(page, colleague);
+
+        // Signed in with the right domain but an unverified address: the page asks to verify and offers a new email.
+        var refused = await page.GotoAsync(link.Url);
+        Assert.Equal(403, refused!.Status);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Verify your email to join Acme Verified" })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send the verification email again" }).ClickAsync();
+        await Expect(Pages.Notice(page)).ToHaveTextAsync($"We sent a verification link to {colleague.Email}.");
+
+        // The new email's link carries the invitation, as the one sent at sign-up through a link does: verifying joins.
+        var resent = await app.Mailbox.WaitForMessageAsync(
+            colleague.Email, message => TestUsers.IsVerificationEmail(message) && Mailbox.FirstLink(message).Query.Contains("invite=", StringComparison.Ordinal));
+        // The account already had its own workspace, so its first proof shows the workspaces it belongs to, continuing to
+        // the one it joined.
+        await Pages.ConfirmFromLinkAsync(page, Mailbox.FirstLink(resent));
+        await Pages.WaitForUrlAsync(page, $"**/account/proven?returnUrl=%2Fw%2F{workspace.Id}");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Acme Verified" })).ToBeVisibleAsync();
+        var member = (await admin.Client.ListMembersAsync(workspace.Id)).Single(m => m.UserId == colleague.Id);
+        Assert.Equal(("Member", "invitation_link"), (member.Permission, member.Source));
+    }
 }
