@@ -149,7 +149,16 @@ public sealed partial class EmailCodeService(
     /// right code, and <see cref="EmailCodeErrors.TooManyGuesses"/> with the wait, right code or wrong, once the budget
     /// of the address (the one given, or the one of the requester's request) is spent. The caller signs the user in.
     /// </summary>
+    /// <remarks>Every outcome is counted in <c>roster.sign_ins</c> (method <c>email_code</c>): succeeded, failed, or
+    /// locked_out for a spent budget.</remarks>
     public async Task<EmailCodeVerification> VerifyCodeAsync(string? requesterSecret, string? email, string? code, string? clientAddress, CancellationToken cancellationToken)
+    {
+        var verification = await CheckCodeAsync(requesterSecret, email, code, clientAddress, cancellationToken);
+        CountSignIn(verification.Result);
+        return verification;
+    }
+
+    private async Task<EmailCodeVerification> CheckCodeAsync(string? requesterSecret, string? email, string? code, string? clientAddress, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var normalizedEmail = email is null ? null : normalizer.NormalizeEmail(email.Trim());
@@ -238,8 +247,18 @@ public sealed partial class EmailCodeService(
             .SingleOrDefaultAsync(cancellationToken);
     }
 
-    /// <summary>Signs in with the emailed link's token (from any browser); failures as <see cref="VerifyCodeAsync"/>.</summary>
+    /// <summary>
+    /// Signs in with the emailed link's token (from any browser); failures as <see cref="VerifyCodeAsync"/>, and counted
+    /// in <c>roster.sign_ins</c> the same way.
+    /// </summary>
     public async Task<Result<EmailCodeSignIn>> VerifyLinkAsync(string? token, string? clientAddress, CancellationToken cancellationToken)
+    {
+        var result = await CheckLinkAsync(token, clientAddress, cancellationToken);
+        CountSignIn(result);
+        return result;
+    }
+
+    private async Task<Result<EmailCodeSignIn>> CheckLinkAsync(string? token, string? clientAddress, CancellationToken cancellationToken)
     {
         if (!SecretToken.HasValidShape(token))
         {
@@ -252,6 +271,13 @@ public sealed partial class EmailCodeService(
             ? EmailCodeErrors.Invalid
             : await CompleteAsync(request, clientAddress, cancellationToken);
     }
+
+    /// <summary>One sign-in attempt's outcome in <c>roster.sign_ins</c>, as its audit action would name it.</summary>
+    private static void CountSignIn(Result<EmailCodeSignIn> result) =>
+        Roster.Infrastructure.Telemetry.RosterMetrics.EmailCodeSignIn(
+            result.IsSuccess ? AuditActions.SignInSucceeded
+            : result.Error == EmailCodeErrors.TooManyGuesses ? AuditActions.SignInLockedOut
+            : AuditActions.SignInFailed);
 
     /// <summary>The code as typed, without spaces or dashes, if it is <see cref="CodeLength"/> digits; else null.</summary>
     public static string? Digits(string? code)
@@ -317,7 +343,6 @@ public sealed partial class EmailCodeService(
                     disabled ? AuditActions.SignInFailed : AuditActions.SignInSucceeded, target: null, CancellationToken.None,
                     outcome: disabled ? AuditOutcome.Refused : AuditOutcome.Success, reason: disabled ? "auth.account_disabled" : null,
                     accountId: user.Id);
-                Roster.Infrastructure.Telemetry.RosterMetrics.EmailCodeSignIn(disabled ? AuditActions.SignInFailed : AuditActions.SignInSucceeded);
                 return disabled ? AccountErrors.Disabled : new EmailCodeSignIn(user, firstProof);
             }
             catch (Exception exception) when (attempt == 1 && (exception is LostAccountRaceException || ConcurrencyConflicts.IsConflict(exception)))
