@@ -30,16 +30,6 @@ public sealed class OtlpReceiver : IAsyncDisposable
     /// <summary>Every metric export so far, as one text.</summary>
     public string Metrics => Text(metrics);
 
-    /// <summary>Waits until a metric export names <paramref name="name"/>, or the timeout passes (the caller's assertions then say what is missing).</summary>
-    public async Task WaitForMetricAsync(string name, TimeSpan timeout)
-    {
-        using var deadline = new CancellationTokenSource(timeout);
-        while (!Metrics.Contains(name, StringComparison.Ordinal) && !deadline.IsCancellationRequested)
-        {
-            await Task.Delay(50, CancellationToken.None);
-        }
-    }
-
     public static async Task<OtlpReceiver> StartAsync()
     {
         var receiver = new OtlpReceiver();
