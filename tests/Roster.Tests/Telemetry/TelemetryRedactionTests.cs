@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.RegularExpressions;
 using System.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -18,7 +19,7 @@ namespace Roster.Tests.Telemetry;
 /// flushes both exporters) and searches the raw exported bytes for each secret. The hosting layer's request log scope,
 /// read as the console log with IncludeScopes reads it, is checked the same way.
 /// </summary>
-public sealed class TelemetryRedactionTests
+public sealed partial class TelemetryRedactionTests
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
@@ -161,6 +162,43 @@ public sealed class TelemetryRedactionTests
         Assert.Contains(recorded, scope => scope.Contains("RequestPath=/reset-password", StringComparison.Ordinal));
         Assert.DoesNotContain(recorded, scope => scope.Contains(token, StringComparison.Ordinal) || scope.Contains(code, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Log_lines_of_every_category_carry_no_token_even_at_the_most_detailed_level()
+    {
+        // An operator chasing a problem turns every category up to Trace: the framework's routing, MVC and minimal API
+        // lines then print paths, route values and query values, which hold the tokens.
+        var recorder = new ScopeRecorder();
+        await using var app = await IsolatedApp.StartAsync(
+            new Dictionary<string, string> { ["Logging:LogLevel:Default"] = "Trace", ["Logging:LogLevel:Microsoft"] = "Trace", ["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace" },
+            services: services => services.AddSingleton<ILoggerProvider>(recorder));
+        var secrets = Enumerable.Range(0, 6).Select(_ => Tokens.Random()).ToArray();
+        using var client = app.CreateClient();
+        await ExpectAsync(HttpStatusCode.NotFound, client.GetAsync(new Uri($"/invite/{secrets[0]}", UriKind.Relative), Cancel));
+        await ExpectAsync(HttpStatusCode.NotFound, client.GetAsync(new Uri($"/invite/email/{secrets[1]}", UriKind.Relative), Cancel));
+        await ExpectAsync(HttpStatusCode.NotFound, client.GetAsync(new Uri($"/api/v1/invitations/{secrets[2]}", UriKind.Relative), Cancel));
+        await ExpectAsync(HttpStatusCode.Unauthorized, client.PostAsync(new Uri($"/api/v1/invitations/{secrets[3]}/accept", UriKind.Relative), content: null, Cancel));
+        await ExpectAsync(HttpStatusCode.OK, client.GetAsync(new Uri($"/reset-password?email=a%40example.com&code={secrets[4]}", UriKind.Relative), Cancel));
+        await ExpectAsync(HttpStatusCode.OK, client.GetAsync(new Uri($"/login/email/confirm?token={secrets[5]}", UriKind.Relative), Cancel));
+
+        var lines = recorder.Lines;
+        Assert.Contains(lines, line => line.Contains("/invite/" + SecretRedaction.TokenMarker, StringComparison.Ordinal));
+        Assert.Contains(lines, line => line.StartsWith("Microsoft.AspNetCore.Routing", StringComparison.Ordinal));
+        foreach (var secret in secrets)
+        {
+            var leak = lines.FirstOrDefault(line => line.Contains(secret, StringComparison.Ordinal));
+            Assert.True(leak is null, $"A log line holds a token: {leak}");
+        }
+
+        // The key store prints each data-protection key's XML at Debug; without a certificate its master key is in clear.
+        Assert.Contains(lines, line => line.Contains("<masterKey", StringComparison.Ordinal));
+        var key = lines.FirstOrDefault(line => MasterKeyValue().IsMatch(line));
+        Assert.True(key is null, $"A log line holds a master key: {key}");
+    }
+
+    /// <summary>A master key's value as the key store writes it: base64 of at least 32 bytes.</summary>
+    [GeneratedRegex(@"<value>[A-Za-z0-9+/=]{40,}</value>")]
+    private static partial Regex MasterKeyValue();
 
     /// <summary>Fails with the bytes around the secret (printable characters only), to show which attribute held it.</summary>
     private static void AssertAbsent(string secret, string export, string where)

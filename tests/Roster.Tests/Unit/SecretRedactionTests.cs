@@ -19,6 +19,9 @@ public sealed class SecretRedactionTests
     [InlineData("/w/0b7c/settings/email-invitations/5f1e", "/w/0b7c/settings/email-invitations/5f1e")]
     [InlineData("/api/v1/workspaces/{workspaceId}/members", "/api/v1/workspaces/{workspaceId}/members")]
     [InlineData("SELECT \"u\".\"Id\" FROM \"Users\" WHERE \"u\".\"Email\" = @p0", "SELECT \"u\".\"Id\" FROM \"Users\" WHERE \"u\".\"Email\" = @p0")]
+    [InlineData(
+        "value '<key id=\"1\"><masterKey p4:requiresEncryption=\"true\" xmlns:p4=\"http://schemas.asp.net/2015/03/dataProtection\"><!-- Warning --><value>IbP8+3/Q==</value></masterKey></key>'",
+        "value '<key id=\"1\"><masterKey p4:requiresEncryption=\"true\" xmlns:p4=\"http://schemas.asp.net/2015/03/dataProtection\"><!-- Warning --><value>{redacted}</value></masterKey></key>'")]
     public void Redact_keeps_the_route_and_drops_the_secret(string text, string expected) => Assert.Equal(expected, SecretRedaction.Redact(text));
 
     [Fact]

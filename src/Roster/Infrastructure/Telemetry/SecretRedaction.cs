@@ -9,6 +9,8 @@ namespace Roster.Infrastructure.Telemetry;
 /// <c>{token}</c>, and every query value becomes <c>{redacted}</c> (password-reset and verification codes, email
 /// sign-in links, an email change's code, OpenID Connect's <c>code</c> and <c>state</c>, a <c>returnUrl</c> that
 /// carries an invitation path). The rest (the route, the query's keys, the host) stays, so a span is still useful.
+/// A data-protection key's master key (<c>&lt;masterKey&gt;...&lt;value&gt;secret&lt;/value&gt;</c>, which the key
+/// store's own lines print at Debug) becomes <c>{redacted}</c> too.
 /// </summary>
 /// <remarks>
 /// Anyone holding an invitation link can join through it, so it is as secret as a password (OWASP ASVS 4.0 V7.1.1: no
@@ -34,13 +36,26 @@ public static partial class SecretRedaction
             return text;
         }
 
+        if (text.Contains("masterKey", StringComparison.Ordinal))
+        {
+            // Before the query rule, which would otherwise eat the key's XML from its first '&' on.
+            text = MasterKey().Replace(text, match => match.Groups["open"].Value + ValueMarker);
+        }
+
         var paths = TokenInPath().Replace(text, match => match.Groups["prefix"].Value + TokenMarker);
         return QueryValue().Replace(paths, match => match.Groups["key"].Value + ValueMarker);
     }
 
-    /// <summary>A quick test before the regular expressions: a path secret needs "invit", a query value '=' after '?' or '&amp;'.</summary>
+    /// <summary>
+    /// A quick test before the regular expressions: a path secret needs "invit", a query value '=' after '?' or '&amp;',
+    /// a key's secret "masterKey".
+    /// </summary>
     private static bool MayHoldSecret(string text) =>
-        text.Contains("invit", StringComparison.OrdinalIgnoreCase) || (text.Contains('=') && text.AsSpan().IndexOfAny('?', '&') >= 0);
+        text.Contains("invit", StringComparison.OrdinalIgnoreCase) || (text.Contains('=') && text.AsSpan().IndexOfAny('?', '&') >= 0)
+        || text.Contains("masterKey", StringComparison.Ordinal);
+
+    [GeneratedRegex(@"(?<open><masterKey\b[^>]*>(?:(?!</masterKey>).)*?<value>)[^<]*", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
+    private static partial Regex MasterKey();
 
     // "/invite/email/" is tried before "/invite/" so that an email invitation keeps its route; a link token that happens
     // to start with "email" is still caught by "/invite/".

@@ -20,8 +20,8 @@ namespace Roster.Infrastructure.Telemetry;
 /// Traces: requests (ASP.NET Core), database commands (EF Core, statement text with placeholders, never parameter
 /// values) and outgoing HTTP (.NET's own <c>System.Net.Http</c> source: OpenID Connect metadata and token calls).
 /// Metrics: the framework's <c>http.server.*</c> and Kestrel meters, EF Core's and Npgsql's, and <see cref="RosterMetrics"/>.
-/// Every span passes <see cref="SecretRedactionProcessor"/> before the exporter sees it, and the hosting layer's
-/// request log scope is redacted whether telemetry is on or not (<see cref="RequestScopeRedactingLoggerFactory"/>).
+/// Every span passes <see cref="SecretRedactionProcessor"/> before the exporter sees it, and every log line and scope
+/// is redacted whether telemetry is on or not (<see cref="RedactingLoggerFactory"/>).
 /// </remarks>
 public static class TelemetrySetup
 {
@@ -30,11 +30,11 @@ public static class TelemetrySetup
 
     private static readonly string[] StandardEndpointKeys = ["OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"];
 
-    /// <summary>Registers the log-scope redaction always, and OpenTelemetry when an OTLP endpoint is configured.</summary>
+    /// <summary>Registers the log redaction always, and OpenTelemetry when an OTLP endpoint is configured.</summary>
     /// <exception cref="InvalidOperationException">A setting is not valid: the message names it.</exception>
     public static WebApplicationBuilder AddRosterTelemetry(this WebApplicationBuilder builder)
     {
-        builder.Services.Replace(ServiceDescriptor.Singleton<ILoggerFactory>(services => new RequestScopeRedactingLoggerFactory(new LoggerFactory(
+        builder.Services.Replace(ServiceDescriptor.Singleton<ILoggerFactory>(services => new RedactingLoggerFactory(new LoggerFactory(
             services.GetServices<ILoggerProvider>(),
             services.GetRequiredService<IOptionsMonitor<LoggerFilterOptions>>(),
             services.GetService<IOptions<LoggerFactoryOptions>>()))));

@@ -1,26 +1,25 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
 namespace Roster.Infrastructure.Telemetry;
 
 /// <summary>
-/// ASP.NET Core's hosting opens a log scope for every request (category <c>Microsoft.AspNetCore.Hosting.Diagnostics</c>,
-/// <c>RequestPath</c> and <c>RequestId</c>) holding the raw path, an invitation token included, and every line logged
-/// during the request carries it where scopes are printed (the JSON console formatter with <c>IncludeScopes</c>). The
-/// scope's state is the framework's own internal type, built before any middleware runs, so it is replaced where it is
-/// opened: this logger factory wraps that one category's logger, whose scope and request lines (<c>Request starting
-/// ...</c>, at Information) pass through <see cref="SecretRedaction"/>. Every other category gets the framework's logger
-/// untouched, at no cost.
+/// Every log line and scope passes <see cref="SecretRedaction"/> before any provider sees it, whatever its category and
+/// level. The framework prints raw request paths and query strings in many places: the hosting layer's scope around
+/// each request (<c>RequestPath</c>, printed by the JSON console formatter with <c>IncludeScopes</c>) and its
+/// <c>Request starting ...</c> line at Information, and at Debug and Trace routing's "no candidates for the request
+/// path", static files' "does not match a supported file type", MVC's route values, minimal APIs' binding failures.
+/// An operator who turns a category up to find a problem must not find the invitation tokens and codes with it
+/// (OWASP ASVS 4.0 V7.1.1). This logger factory wraps each category's logger; a line that is not enabled costs one more
+/// call, and an enabled one is formatted once, redacted, and handed on with its key/value pairs redacted too.
 /// </summary>
-internal sealed class RequestScopeRedactingLoggerFactory(ILoggerFactory inner) : ILoggerFactory
+/// <remarks>An exception's own message and stack are handed on as they are.</remarks>
+internal sealed class RedactingLoggerFactory(ILoggerFactory inner) : ILoggerFactory
 {
-    /// <summary>The category of the hosting layer's request scope and request lines.</summary>
-    internal const string HostingCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
+    private readonly ConcurrentDictionary<string, ILogger> loggers = new(StringComparer.Ordinal);
 
-    public ILogger CreateLogger(string categoryName)
-    {
-        var logger = inner.CreateLogger(categoryName);
-        return string.Equals(categoryName, HostingCategory, StringComparison.Ordinal) ? new RedactingLogger(logger) : logger;
-    }
+    public ILogger CreateLogger(string categoryName) =>
+        loggers.GetOrAdd(categoryName, static (category, factory) => new RedactingLogger(factory.CreateLogger(category)), inner);
 
     public void AddProvider(ILoggerProvider provider) => inner.AddProvider(provider);
 
