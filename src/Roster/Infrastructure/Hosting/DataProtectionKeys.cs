@@ -23,6 +23,10 @@ public static class DataProtectionKeys
     public static IServiceCollection AddRosterDataProtection(this IServiceCollection services, IConfiguration configuration)
     {
         var dataProtection = services.AddDataProtection().SetApplicationName("Roster").PersistKeysToDbContext<RosterDbContext>();
+
+        // Successors are created in the background, never inside a request's transaction (DataProtectionKeyRotation).
+        services.AddSingleton<DataProtectionKeyRotation>();
+        services.AddHostedService(provider => provider.GetRequiredService<DataProtectionKeyRotation>());
         var section = configuration.GetSection("Roster:DataProtection");
         var current = Load(section, "Roster:DataProtection:CertificatePath", "Roster:DataProtection:CertificatePassword");
         if (current is null)
