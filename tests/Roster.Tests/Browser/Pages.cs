@@ -149,6 +149,19 @@ public static class Pages
         await ConfirmFromLinkAsync(page, Mailbox.FirstLink(message));
     }
 
+    /// <summary>
+    /// On an invitation's page that asks for a verified address: presses "Send the verification email again", then opens
+    /// the new email's link, which must carry the invitation (<c>invite=</c>), and presses its button.
+    /// </summary>
+    public static async Task VerifyFromInvitationPageAsync(RosterApp app, IPage page, string email)
+    {
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send the verification email again" }).ClickAsync();
+        await Expect(Notice(page)).ToHaveTextAsync($"We sent a verification link to {email}.");
+        var resent = await app.Mailbox.WaitForMessageAsync(
+            email, message => TestUsers.IsVerificationEmail(message) && Mailbox.FirstLink(message).Query.Contains("invite=", StringComparison.Ordinal));
+        await ConfirmFromLinkAsync(page, Mailbox.FirstLink(resent));
+    }
+
     /// <summary>Opens a verification link and presses its button, as the person would.</summary>
     public static async Task ConfirmFromLinkAsync(IPage page, Uri link)
     {

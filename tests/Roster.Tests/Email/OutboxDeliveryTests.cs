@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -304,6 +305,81 @@ public sealed class OutboxDeliveryTests(RosterApp app)
             Assert.Equal(1, row.Attempts);
             Assert.Null(row.ProtectedBody);
         });
+    }
+
+    [Fact]
+    public async Task Sent_and_failed_rows_go_after_the_retention_but_never_a_pending_one_nor_an_open_email_invitations()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        await using var smtp = new TestSmtpServer();
+        await smtp.StartAsync();
+        var settings = SmtpSettings(smtp.Port, pollInterval: "01:00:00");
+        settings["Roster:Plans:Default"] = "Pro";
+        await using var isolated = await IsolatedApp.StartAsync(settings, services: services =>
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(clock);
+        });
+
+        // An Admin invites two addresses by email and revokes one invitation; a third message stays pending.
+        var client = isolated.CreateClient();
+        var admin = TestUsers.NewEmail();
+        using (var registered = await client.PostAsJsonAsync("/api/v1/auth/register", new { email = admin, password = TestUsers.Password }, Cancel))
+        {
+            await registered.EnsureSuccessAsync();
+        }
+
+        client.DefaultRequestHeaders.Authorization = new("Bearer", await TestUsers.AccessTokenAsync(client, admin));
+        var workspace = await client.CreateWorkspaceAsync();
+        var (open, revoked) = (TestUsers.NewEmail(), TestUsers.NewEmail());
+        var invited = await client.InviteByEmailAsync(workspace.Id, "Member", open, revoked);
+        using (var revoke = await client.DeleteAsync(
+            new Uri($"/api/v1/workspaces/{workspace.Id}/email-invitations/{invited.Invited.Single(i => i.Email == revoked).Id}", UriKind.Relative), Cancel))
+        {
+            await revoke.EnsureSuccessAsync();
+        }
+
+        foreach (var to in new[] { admin, open, revoked })
+        {
+            await smtp.Mailbox.WaitForMessageAsync(to);
+        }
+
+        var pending = await AddAsync(isolated.Services, Message(TestUsers.NewEmail(), "pending"));
+        await WaitForRowAsync(isolated.Services, pending, m => m.Status == OutboxMessageStatus.Sent);
+        await using (var scope = isolated.Services.CreateAsyncScope())
+        {
+            // Back to pending, and not due for a year: as a message whose retries still run would be.
+            await scope.ServiceProvider.GetRequiredService<RosterDbContext>().OutboxMessages.Where(m => m.Id == pending)
+                .ExecuteUpdateAsync(set => set.SetProperty(m => m.Status, OutboxMessageStatus.Pending).SetProperty(m => m.NextAttemptAt, clock.GetUtcNow().AddYears(1)), Cancel);
+        }
+
+        var worker = isolated.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<OutboxWorker>().Single();
+        Assert.Equal(0, await worker.PurgeAsync(Cancel));
+        var before = await RecipientsAsync(isolated.Services);
+        Assert.Contains(open, before);
+        Assert.Contains(revoked, before);
+
+        // A day short of the retention nothing goes; past it, all but the open invitation's message and the pending one.
+        clock.Advance(TimeSpan.FromDays(29));
+        Assert.Equal(0, await worker.PurgeAsync(Cancel));
+        clock.Advance(TimeSpan.FromDays(2));
+        await worker.PurgeAsync(Cancel);
+
+        var after = await RecipientsAsync(isolated.Services);
+        Assert.Contains(open, after);
+        Assert.DoesNotContain(revoked, after);
+        Assert.DoesNotContain(admin, after);
+        Assert.Equal(2, after.Count);
+        Assert.Equal(OutboxMessageStatus.Pending, (await ReadAsync(isolated.Services, pending)).Status);
+        client.DefaultRequestHeaders.Authorization = new("Bearer", await TestUsers.AccessTokenAsync(client, admin));
+        var listed = Assert.Single(await client.ListEmailInvitationsAsync(workspace.Id));
+        Assert.Equal((open, "sent"), (listed.Email, listed.Delivery.Status));
+    }
+
+    private static async Task<List<string>> RecipientsAsync(IServiceProvider services)
+    {
+        await using var scope = services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<RosterDbContext>().OutboxMessages.AsNoTracking().Select(m => m.To).ToListAsync(Cancel);
     }
 
     private static int Received(IEnumerable<string> recipients, RosterApp first, RosterApp second) =>

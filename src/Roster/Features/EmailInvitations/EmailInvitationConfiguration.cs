@@ -26,6 +26,9 @@ internal sealed class EmailInvitationConfiguration : IEntityTypeConfiguration<Em
         // One row per address and workspace: a second invitation renews the first, also when two Admins send at once.
         builder.HasIndex(i => new { i.WorkspaceId, i.NormalizedEmail }).IsUnique();
         builder.Ignore(i => i.Fingerprint);
+
+        // The outbox's purge keeps the message an open invitation shows its delivery from: found through this index.
+        builder.HasIndex(i => i.OutboxMessageId);
         builder.HasOne<Permission>().WithMany().HasForeignKey(i => i.PermissionId).OnDelete(DeleteBehavior.SetNull);
         builder.HasOne<Workspace>().WithMany().HasForeignKey(i => i.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
     }

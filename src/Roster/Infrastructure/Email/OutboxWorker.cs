@@ -33,6 +33,13 @@ public sealed class OutboxOptions
 
     /// <summary>Messages one query claims at most before the worker looks again.</summary>
     public int BatchSize { get; set; } = 20;
+
+    /// <summary>
+    /// How long a sent or failed message's row (recipient, subject, delivery facts; its body is already cleared) is kept
+    /// before the worker deletes it: 30 days. The row of an email invitation that is still open is kept as long as the
+    /// invitation is, since its delivery status is read from it.
+    /// </summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);
 }
 
 /// <summary>
@@ -58,6 +65,10 @@ public sealed class OutboxOptions
 /// Once sent or failed its body (which may hold a one-time link) is cleared. The log names the message's id, kind,
 /// recipient and attempts, and the server's answer; never the body.
 /// </para>
+/// <para>
+/// Every <see cref="PurgeInterval"/> the worker also deletes the rows kept past <see cref="OutboxOptions.Retention"/>
+/// (<see cref="PurgeAsync"/>), so the table holds about a month of mail, not every email ever sent.
+/// </para>
 /// </remarks>
 public sealed partial class OutboxWorker(
     IServiceScopeFactory scopes,
@@ -67,16 +78,28 @@ public sealed partial class OutboxWorker(
     TimeProvider time,
     ILogger<OutboxWorker> logger) : BackgroundService
 {
+    /// <summary>How often the worker deletes the rows kept past their retention: hourly.</summary>
+    public static readonly TimeSpan PurgeInterval = TimeSpan.FromHours(1);
+
+    /// <summary>Rows one purge statement deletes at most, so that no statement holds the database (SQLite's writer) long.</summary>
+    internal const int PurgeBatchSize = 500;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Let the host finish starting (migrations ran before it started) before the first look.
         await Task.Yield();
+        var nextPurge = time.GetUtcNow();
         while (!stoppingToken.IsCancellationRequested)
         {
             var full = false;
             try
             {
                 full = await DeliverDueAsync(stoppingToken);
+                if (time.GetUtcNow() >= nextPurge)
+                {
+                    nextPurge = time.GetUtcNow() + PurgeInterval;
+                    await PurgeAsync(stoppingToken);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -101,6 +124,38 @@ public sealed partial class OutboxWorker(
                 await WaitAsync(stoppingToken);
             }
         }
+    }
+
+    /// <summary>
+    /// Deletes the sent and failed messages created more than <see cref="OutboxOptions.Retention"/> ago, except the one an
+    /// open email invitation (neither accepted nor revoked) shows its delivery from; pending messages are never deleted.
+    /// Oldest first, <see cref="PurgeBatchSize"/> rows a statement, until none is left. Returns how many rows went.
+    /// </summary>
+    internal async Task<int> PurgeAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RosterDbContext>();
+        var cutoff = time.GetUtcNowForStorage() - options.Value.Retention;
+        var total = 0;
+        int deleted;
+        do
+        {
+            deleted = await db.OutboxMessages
+                .Where(m => m.Status != OutboxMessageStatus.Pending && m.CreatedAt < cutoff
+                    && !db.EmailInvitations.Any(i => i.OutboxMessageId == m.Id && i.AcceptedAt == null && i.RevokedAt == null))
+                .OrderBy(m => m.Id)
+                .Take(PurgeBatchSize)
+                .ExecuteDeleteAsync(cancellationToken);
+            total += deleted;
+        }
+        while (deleted == PurgeBatchSize);
+
+        if (total > 0)
+        {
+            LogPurged(total);
+        }
+
+        return total;
     }
 
     /// <summary>
@@ -281,6 +336,9 @@ public sealed partial class OutboxWorker(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The outbox could not be read; trying again at the next poll: {Reason}")]
     private partial void LogPollFailed(string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Count} sent or failed outbox messages past their retention")]
+    private partial void LogPurged(int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The outbox could not be read, and not for a reason that passes; trying again at the next poll")]
     private partial void LogPollFault(Exception exception);

@@ -527,6 +527,8 @@ namespace Roster.Infrastructure.Data.Migrations.PostgreSql
 
                     b.HasKey("Id");
 
+                    b.HasIndex("OutboxMessageId");
+
                     b.HasIndex("PermissionId");
 
                     b.HasIndex("TokenHash")

@@ -518,6 +518,8 @@ namespace Roster.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("OutboxMessageId");
+
                     b.HasIndex("PermissionId");
 
                     b.HasIndex("TokenHash")
