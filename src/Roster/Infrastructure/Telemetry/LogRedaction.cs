@@ -27,9 +27,12 @@ internal sealed class RedactingLoggerFactory(ILoggerFactory inner) : ILoggerFact
 
     private sealed class RedactingLogger(ILogger inner) : ILogger
     {
+        // Most scopes and lines hold no secret (a connection id, an action name): they are handed on as they are, with no copy.
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull =>
-            state is IReadOnlyList<KeyValuePair<string, object?>> properties ? inner.BeginScope(RedactedState.From(properties)) : inner.BeginScope(state);
+            state is IReadOnlyList<KeyValuePair<string, object?>> properties && RedactedState.NeedsRedaction(properties)
+                ? inner.BeginScope(RedactedState.From(properties))
+                : inner.BeginScope(state);
 
         public bool IsEnabled(LogLevel logLevel) => inner.IsEnabled(logLevel);
 
@@ -40,9 +43,21 @@ internal sealed class RedactingLoggerFactory(ILoggerFactory inner) : ILoggerFact
                 return;
             }
 
-            var message = SecretRedaction.Redact(formatter(state, exception));
-            var redacted = state is IReadOnlyList<KeyValuePair<string, object?>> properties ? RedactedState.From(properties, message) : new RedactedState([], message);
-            inner.Log(logLevel, eventId, redacted, exception, static (s, _) => s.ToString());
+            var formatted = formatter(state, exception);
+            var message = SecretRedaction.Redact(formatted);
+            if (state is IReadOnlyList<KeyValuePair<string, object?>> properties)
+            {
+                if (ReferenceEquals(message, formatted) && !RedactedState.NeedsRedaction(properties))
+                {
+                    inner.Log(logLevel, eventId, state, exception, formatter);
+                    return;
+                }
+
+                inner.Log(logLevel, eventId, RedactedState.From(properties, message), exception, static (s, _) => s.ToString());
+                return;
+            }
+
+            inner.Log(logLevel, eventId, new RedactedState([], message), exception, static (s, _) => s.ToString());
         }
     }
 
@@ -53,17 +68,41 @@ internal sealed class RedactingLoggerFactory(ILoggerFactory inner) : ILoggerFact
 
         public KeyValuePair<string, object?> this[int index] => properties[index];
 
+        /// <summary>Whether any value of <paramref name="state"/>, or its text, holds a secret to take out.</summary>
+        public static bool NeedsRedaction(IReadOnlyList<KeyValuePair<string, object?>> state)
+        {
+            for (var i = 0; i < state.Count; i++)
+            {
+                if (state[i].Value is string or PathString or QueryString or Uri
+                    && state[i].Value!.ToString() is { } text && !ReferenceEquals(SecretRedaction.Redact(text), text))
+                {
+                    return true;
+                }
+            }
+
+            var whole = state.ToString() ?? "";
+            return !ReferenceEquals(SecretRedaction.Redact(whole), whole);
+        }
+
         public static RedactedState From(IReadOnlyList<KeyValuePair<string, object?>> state, string? text = null)
         {
             var copy = new KeyValuePair<string, object?>[state.Count];
             for (var i = 0; i < copy.Length; i++)
             {
                 var (key, value) = state[i];
-                copy[i] = new(key, value is string or PathString or QueryString or Uri ? SecretRedaction.Redact(value.ToString() ?? "") : value);
+                copy[i] = new(key, Redacted(value) ?? value);
             }
 
             return new RedactedState(copy, text ?? SecretRedaction.Redact(state.ToString() ?? ""));
         }
+
+        /// <summary>A text-like value's redacted text; null for any other value.</summary>
+        private static string? Redacted(object? value) => value switch
+        {
+            string text => SecretRedaction.Redact(text),
+            PathString or QueryString or Uri => SecretRedaction.Redact(value.ToString() ?? ""),
+            _ => null,
+        };
 
         public IEnumerator<KeyValuePair<string, object?>> GetEnumerator() => ((IEnumerable<KeyValuePair<string, object?>>)properties).GetEnumerator();
 
